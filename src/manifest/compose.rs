@@ -1,0 +1,962 @@
+//! Docker Compose reader (`compose.yaml`, `docker-compose*.yml`): finds the image every
+//! service runs, `services.<NAME>.image`.
+//!
+//! Values are interpolated the way Compose does it, but without an environment: reading the
+//! process environment or a `.env` file would make the result depend on where the scan runs.
+//! Every variable is therefore taken as unset, so a `${VAR:-default}` gives its default and a
+//! reference that needs a value it does not have is reported as written, marked unresolved.
+//!
+//! YAML merge keys (`<<: *base`) are applied, as Compose applies them. Only the first YAML
+//! document of the file is used; a syntax error in a later one still fails the file, because
+//! saphyr only offers to load all documents at once.
+
+use super::dockerfile::parse_image_reference;
+use super::{Declared, Ecosystem, Manifest, ParseError, Span};
+use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, ScanError, YamlData};
+
+/// Merge keys can nest (a merged mapping with merge keys of its own); real files go one or two
+/// levels deep, and the limit keeps a hostile file from recursing without end.
+const MAX_MERGE_DEPTH: usize = 32;
+
+/// Reads a compose file.
+///
+/// Errors: invalid YAML (with its position), a top level that is not a mapping, a `services`
+/// (or a service, or an `image`) of the wrong kind. An empty file and a file without `services`
+/// read as nothing.
+pub fn parse(text: &str) -> Result<Manifest, ParseError> {
+    let (documents, positions) = load(text)?;
+    let mut manifest = Manifest::default();
+    let Some(root) = documents.first().map(untagged) else {
+        return Ok(manifest);
+    };
+    if is_null(root) {
+        return Ok(manifest);
+    }
+    if !root.data.is_mapping() {
+        return Err(ParseError::at(
+            format!(
+                "a compose file must be a mapping at the top level, found {}",
+                kind(root)
+            ),
+            positions.span(root),
+        ));
+    }
+    let Some(services) = lookup(root, "services") else {
+        return Ok(manifest);
+    };
+    if is_null(services) {
+        return Ok(manifest);
+    }
+    if !untagged(services).data.is_mapping() {
+        return Err(ParseError::at(
+            format!(
+                "`services` must be a mapping of service names to definitions, found {}",
+                kind(services)
+            ),
+            positions.span(services),
+        ));
+    }
+    for (key, service) in entries(services) {
+        let name = scalar_text(key, &positions).unwrap_or_default();
+        if is_null(service) {
+            continue;
+        }
+        if !untagged(service).data.is_mapping() {
+            return Err(ParseError::at(
+                format!(
+                    "service `{name}` must be a mapping, found {}",
+                    kind(service)
+                ),
+                positions.span(service),
+            ));
+        }
+        // A service with only `build:` has no image to check.
+        let Some(image) = lookup(service, "image") else {
+            continue;
+        };
+        if is_null(image) {
+            continue;
+        }
+        if !matches!(untagged(image).data, YamlData::Value(_)) {
+            return Err(ParseError::at(
+                format!(
+                    "`services.{name}.image` must be a string, found {}",
+                    kind(image)
+                ),
+                positions.span(image),
+            ));
+        }
+        let raw = scalar_text(image, &positions).unwrap_or_default();
+        let span = positions.value_span(image);
+        let section = format!("services.{name}.image");
+        if let Some(entry) = declare(&raw, span, section) {
+            manifest.declared.push(entry);
+        }
+    }
+    Ok(manifest)
+}
+
+/// The declaration for one `image:` value, or None when it interpolates to nothing.
+fn declare(raw: &str, span: Span, section: String) -> Option<Declared> {
+    let interpolated = interpolate(raw);
+    if interpolated.unresolved.is_empty() {
+        if interpolated.value.is_empty() {
+            return None;
+        }
+        let image = parse_image_reference(&interpolated.value);
+        let mut entry = Declared::new(Ecosystem::Docker, image.name.clone(), span);
+        entry.version = Some(image.version());
+        entry.section = section;
+        return Some(entry);
+    }
+    let mut entry = Declared::new(Ecosystem::Docker, raw, span);
+    entry.section = section;
+    entry.source = Some(format!(
+        "unresolved: {}",
+        interpolated.unresolved.join(", ")
+    ));
+    Some(entry)
+}
+
+/// How many misplaced closing brackets [`load`] puts right before giving up.
+const MAX_BRACKET_FIXES: usize = 64;
+
+/// Loads the YAML documents.
+///
+/// saphyr applies YAML's indentation rule inside flow collections strictly, and rejects a
+/// closing `]` or `}` on its own line that is not indented more than the key it belongs to:
+///
+/// ```yaml
+///     test: [
+///         "CMD", "true"
+///     ]
+/// ```
+///
+/// Compose's YAML reader accepts that, and real compose files have it. When saphyr reports
+/// "invalid indentation" at such a line, a space is added before the bracket and the text read
+/// again; positions are mapped back to the file. Only lines that hold nothing but closing
+/// brackets are touched, so the structure read cannot change.
+fn load(text: &str) -> Result<(Vec<MarkedYaml<'static>>, Positions), ParseError> {
+    let mut positions = Positions::new(text.to_string());
+    let mut fixes = 0;
+    loop {
+        let error = match MarkedYaml::load_from_str(&positions.text) {
+            Ok(documents) => return Ok((documents, positions)),
+            Err(error) => error,
+        };
+        let fixable = error.info() == "invalid indentation" && fixes < MAX_BRACKET_FIXES;
+        match fixable
+            .then(|| bracket_line_start(&positions, &error))
+            .flatten()
+        {
+            Some(line_start) => {
+                positions.add_space(line_start);
+                fixes += 1;
+            }
+            None => return Err(yaml_error(&error, &positions)),
+        }
+    }
+}
+
+/// The start of the line the error points at, when that line is only closing brackets (and a
+/// comment) and the error points at its first bracket.
+fn bracket_line_start(positions: &Positions, error: &ScanError) -> Option<usize> {
+    let at = positions.byte(error.marker().index());
+    let line_start = positions
+        .text
+        .get(..at)?
+        .rfind('\n')
+        .map_or(0, |newline| newline + 1);
+    let line = positions.text.get(line_start..)?;
+    let line = line.split('\n').next().unwrap_or("");
+    let content = line.trim_start_matches([' ', '\t']);
+    let indent = line.len() - content.len();
+    let brackets = content.split('#').next().unwrap_or("").trim_end();
+    let only_brackets =
+        !brackets.is_empty() && brackets.chars().all(|c| matches!(c, ']' | '}' | ',' | ' '));
+    (only_brackets && line_start + indent == at).then_some(line_start)
+}
+
+fn yaml_error(error: &ScanError, positions: &Positions) -> ParseError {
+    let marker = error.marker();
+    let offset = positions.byte(marker.index());
+    let span = positions.original(offset..offset + positions.char_len_at(offset));
+    ParseError::at(
+        format!(
+            "invalid YAML: {} (line {}, column {})",
+            error.info(),
+            marker.line(),
+            marker.col() + 1
+        ),
+        span,
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// YAML helpers
+// ---------------------------------------------------------------------------------------------
+
+/// Looks through custom tags (`!reset`, `!override` in Compose override files).
+fn untagged<'a, 'i>(node: &'a MarkedYaml<'i>) -> &'a MarkedYaml<'i> {
+    let mut node = node;
+    while let YamlData::Tagged(_, inner) = &node.data {
+        node = inner;
+    }
+    node
+}
+
+fn is_null(node: &MarkedYaml<'_>) -> bool {
+    matches!(
+        untagged(node).data,
+        YamlData::Value(Scalar::Null) | YamlData::BadValue
+    )
+}
+
+fn kind(node: &MarkedYaml<'_>) -> &'static str {
+    match &untagged(node).data {
+        YamlData::Sequence(_) => "a sequence",
+        YamlData::Mapping(_) => "a mapping",
+        YamlData::Value(Scalar::String(_)) | YamlData::Representation(..) => "a string",
+        YamlData::Value(Scalar::Integer(_) | Scalar::FloatingPoint(_)) => "a number",
+        YamlData::Value(Scalar::Boolean(_)) => "a boolean",
+        YamlData::Value(Scalar::Null) | YamlData::BadValue => "nothing",
+        YamlData::Alias(_) => "an alias",
+        YamlData::Tagged(..) => "a tagged value",
+    }
+}
+
+/// A scalar as text: strings as they are, other scalars (`1.10`, `true`) as written in the file,
+/// since YAML's number reading would turn `1.10` into `1.1`.
+fn scalar_text(node: &MarkedYaml<'_>, positions: &Positions) -> Option<String> {
+    match &untagged(node).data {
+        YamlData::Value(Scalar::String(value)) => Some(value.to_string()),
+        YamlData::Representation(value, ..) => Some(value.to_string()),
+        YamlData::Value(scalar) => {
+            let range = positions.value_range(node);
+            let written = positions
+                .text
+                .get(range)
+                .map(str::trim)
+                .filter(|written| !written.is_empty());
+            match (written, scalar) {
+                (Some(written), _) => Some(written.to_string()),
+                (None, Scalar::Boolean(value)) => Some(value.to_string()),
+                (None, Scalar::Integer(value)) => Some(value.to_string()),
+                (None, Scalar::FloatingPoint(value)) => Some(value.to_string()),
+                (None, _) => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn key_is(node: &MarkedYaml<'_>, key: &str) -> bool {
+    matches!(&untagged(node).data, YamlData::Value(Scalar::String(text)) if text == key)
+}
+
+/// The value under `key`, direct or merged in (tags kept: the tagged node has the span).
+fn lookup<'a, 'i>(mapping: &'a MarkedYaml<'i>, key: &str) -> Option<&'a MarkedYaml<'i>> {
+    entries(mapping)
+        .into_iter()
+        .find(|(candidate, _)| key_is(candidate, key))
+        .map(|(_, value)| value)
+}
+
+type Entry<'a, 'i> = (&'a MarkedYaml<'i>, &'a MarkedYaml<'i>);
+
+/// A mapping's entries in order, with merge keys applied: `<<: *base` (or `<<: [*a, *b]`)
+/// brings in the entries of the merged mappings that the mapping does not set itself; among
+/// several merged mappings the first one wins.
+fn entries<'a, 'i>(mapping: &'a MarkedYaml<'i>) -> Vec<Entry<'a, 'i>> {
+    let mut out = Vec::new();
+    collect_entries(untagged(mapping), 0, &mut out);
+    out
+}
+
+fn collect_entries<'a, 'i>(
+    mapping: &'a MarkedYaml<'i>,
+    depth: usize,
+    out: &mut Vec<Entry<'a, 'i>>,
+) {
+    let YamlData::Mapping(map) = &mapping.data else {
+        return;
+    };
+    let direct: Vec<&MarkedYaml<'i>> = map.keys().filter(|key| !key_is(key, "<<")).collect();
+    for (key, value) in map {
+        if !key_is(key, "<<") {
+            out.push((key, value));
+            continue;
+        }
+        if depth >= MAX_MERGE_DEPTH {
+            continue;
+        }
+        let value = untagged(value);
+        let sources: Vec<&MarkedYaml<'i>> = match &value.data {
+            YamlData::Sequence(items) => items.iter().map(untagged).collect(),
+            _ => vec![value],
+        };
+        for source in sources {
+            let mut merged = Vec::new();
+            collect_entries(source, depth + 1, &mut merged);
+            for (merged_key, merged_value) in merged {
+                let shadowed = direct.iter().any(|key| key.data == merged_key.data)
+                    || out.iter().any(|(key, _)| key.data == merged_key.data);
+                if !shadowed {
+                    out.push((merged_key, merged_value));
+                }
+            }
+        }
+    }
+}
+
+/// Converts saphyr's positions, which count characters in the text it read, to byte offsets
+/// in the file.
+struct Positions {
+    /// The text saphyr read: the file, plus any spaces [`load`] added.
+    text: String,
+    /// Byte offset of each character; None when the text is ASCII (then they are equal).
+    char_starts: Option<Vec<usize>>,
+    /// Byte positions in `text` of the spaces [`load`] added, in order.
+    added: Vec<usize>,
+}
+
+impl Positions {
+    fn new(text: String) -> Positions {
+        let mut positions = Positions {
+            text,
+            char_starts: None,
+            added: Vec::new(),
+        };
+        positions.index_chars();
+        positions
+    }
+
+    fn index_chars(&mut self) {
+        self.char_starts =
+            (!self.text.is_ascii()).then(|| self.text.char_indices().map(|(i, _)| i).collect());
+    }
+
+    fn add_space(&mut self, at: usize) {
+        if !self.text.is_char_boundary(at) {
+            return;
+        }
+        self.text.insert(at, ' ');
+        for added in &mut self.added {
+            if *added >= at {
+                *added += 1;
+            }
+        }
+        self.added.push(at);
+        self.added.sort_unstable();
+        self.index_chars();
+    }
+
+    /// Byte offset in `text` of a character index.
+    fn byte(&self, char_index: usize) -> usize {
+        match &self.char_starts {
+            None => char_index.min(self.text.len()),
+            Some(starts) => starts.get(char_index).copied().unwrap_or(self.text.len()),
+        }
+    }
+
+    fn char_len_at(&self, offset: usize) -> usize {
+        self.text
+            .get(offset..)
+            .and_then(|rest| rest.chars().next())
+            .map_or(0, char::len_utf8)
+    }
+
+    /// A range of `text` as a span of the file.
+    fn original(&self, range: std::ops::Range<usize>) -> Span {
+        let map = |at: usize| at - self.added.iter().filter(|&&added| added < at).count();
+        let start = map(range.start);
+        Span::from_range(start..map(range.end).max(start))
+    }
+
+    fn range(&self, node: &MarkedYaml<'_>) -> std::ops::Range<usize> {
+        let start = self.byte(node.span.start.index());
+        start..self.byte(node.span.end.index()).max(start)
+    }
+
+    fn span(&self, node: &MarkedYaml<'_>) -> Span {
+        self.original(self.range(node))
+    }
+
+    fn value_span(&self, node: &MarkedYaml<'_>) -> Span {
+        self.original(self.value_range(node))
+    }
+
+    /// Where a scalar's value is written: after any tag or anchor, inside the quotes of a
+    /// quoted scalar, so that the span text is the value when the value has no escapes. Plain
+    /// scalars are taken as saphyr gives them; quoted ones are measured here because saphyr's
+    /// end marker for them can run on over trailing blanks and a comment.
+    fn value_range(&self, node: &MarkedYaml<'_>) -> std::ops::Range<usize> {
+        let std::ops::Range { mut start, end } = self.range(node);
+        loop {
+            let rest = self.text.get(start..end).unwrap_or("");
+            if !(rest.starts_with('!') || rest.starts_with('&')) {
+                break;
+            }
+            let property = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            let after = rest.get(property..).unwrap_or("");
+            start += property + (after.len() - after.trim_start().len());
+        }
+        let rest = self.text.get(start..).unwrap_or("");
+        let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'');
+        match quote.and_then(|quote| closing_quote(rest, quote)) {
+            Some(close) => start + 1..start + close,
+            None => {
+                let written = self.text.get(start..end.max(start)).unwrap_or("");
+                start..start + written.trim_end().len()
+            }
+        }
+    }
+}
+
+/// The byte index in `text` (which starts with the opening `quote`) of the closing quote.
+fn closing_quote(text: &str, quote: char) -> Option<usize> {
+    let mut chars = text.char_indices().skip(1).peekable();
+    while let Some((index, c)) = chars.next() {
+        if quote == '"' && c == '\\' {
+            chars.next();
+        } else if c == quote {
+            // In single quotes a doubled quote stands for one quote.
+            if quote == '\'' && chars.peek().is_some_and(|&(_, next)| next == '\'') {
+                chars.next();
+                continue;
+            }
+            return Some(index);
+        }
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------------------------
+// Interpolation
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, PartialEq)]
+struct Interpolated {
+    value: String,
+    /// `$NAME` for each variable whose value was needed, or a note on a malformed template.
+    unresolved: Vec<String>,
+}
+
+/// Compose interpolation with every variable unset: `$$` is a `$`, `${VAR:-x}` and `${VAR-x}`
+/// give `x` (itself interpolated), `${VAR:+x}` and `${VAR+x}` give nothing, and `$VAR`,
+/// `${VAR}`, `${VAR:?err}`, `${VAR?err}` cannot be resolved.
+fn interpolate(text: &str) -> Interpolated {
+    let chars: Vec<char> = text.chars().collect();
+    let mut position = 0;
+    let mut unresolved = Vec::new();
+    match interpolate_until(&chars, &mut position, false, &mut unresolved) {
+        Ok(value) => {
+            let mut unique: Vec<String> = Vec::new();
+            for item in unresolved {
+                if !unique.contains(&item) {
+                    unique.push(item);
+                }
+            }
+            Interpolated {
+                value,
+                unresolved: unique,
+            }
+        }
+        Err(problem) => Interpolated {
+            value: String::new(),
+            unresolved: vec![problem],
+        },
+    }
+}
+
+fn is_name_start(c: char) -> bool {
+    c == '_' || c.is_ascii_alphabetic()
+}
+
+fn is_name_char(c: char) -> bool {
+    c == '_' || c.is_ascii_alphanumeric()
+}
+
+fn read_name(chars: &[char], position: &mut usize) -> String {
+    let mut name = String::new();
+    if !chars.get(*position).copied().is_some_and(is_name_start) {
+        return name;
+    }
+    while let Some(&c) = chars.get(*position).filter(|c| is_name_char(**c)) {
+        name.push(c);
+        *position += 1;
+    }
+    name
+}
+
+/// Reads to the end of the text, or through the `}` closing a `${...}` when `in_braces`.
+fn interpolate_until(
+    chars: &[char],
+    position: &mut usize,
+    in_braces: bool,
+    unresolved: &mut Vec<String>,
+) -> Result<String, String> {
+    let mut out = String::new();
+    loop {
+        let Some(&c) = chars.get(*position) else {
+            return if in_braces {
+                Err("invalid interpolation: missing '}'".to_string())
+            } else {
+                Ok(out)
+            };
+        };
+        *position += 1;
+        match c {
+            '}' if in_braces => return Ok(out),
+            '$' => match chars.get(*position) {
+                Some('$') => {
+                    *position += 1;
+                    out.push('$');
+                }
+                Some('{') => {
+                    *position += 1;
+                    out.push_str(&braced(chars, position, unresolved)?);
+                }
+                Some(&next) if is_name_start(next) => {
+                    let name = read_name(chars, position);
+                    unresolved.push(format!("${name}"));
+                }
+                _ => return Err("invalid interpolation: '$' not followed by a name".to_string()),
+            },
+            _ => out.push(c),
+        }
+    }
+}
+
+/// After `${`.
+fn braced(
+    chars: &[char],
+    position: &mut usize,
+    unresolved: &mut Vec<String>,
+) -> Result<String, String> {
+    let name = read_name(chars, position);
+    if name.is_empty() {
+        return Err("invalid interpolation: '${' not followed by a name".to_string());
+    }
+    if chars.get(*position) == Some(&':') {
+        *position += 1;
+    } else if chars.get(*position) == Some(&'}') {
+        *position += 1;
+        unresolved.push(format!("${name}"));
+        return Ok(String::new());
+    }
+    let modifier = chars.get(*position).copied();
+    *position += 1;
+    let mark = unresolved.len();
+    match modifier {
+        Some('-') => interpolate_until(chars, position, true, unresolved),
+        Some('+') => {
+            interpolate_until(chars, position, true, unresolved)?;
+            unresolved.truncate(mark);
+            Ok(String::new())
+        }
+        Some('?') => {
+            interpolate_until(chars, position, true, unresolved)?;
+            unresolved.truncate(mark);
+            unresolved.push(format!("${name}"));
+            Ok(String::new())
+        }
+        _ => Err(format!("invalid interpolation of ${name}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn declared(text: &str) -> Vec<Declared> {
+        match parse(text) {
+            Ok(manifest) => manifest.declared,
+            Err(error) => panic!("parse failed: {error:?}"),
+        }
+    }
+
+    /// (section, name, version, span text) per declaration.
+    fn summary(text: &str) -> Vec<(String, String, Option<String>, String)> {
+        declared(text)
+            .into_iter()
+            .map(|d| {
+                let span_text = text
+                    .get(d.span.offset..d.span.offset + d.span.len)
+                    .unwrap_or("<span out of range>")
+                    .to_string();
+                (d.section, d.name, d.version, span_text)
+            })
+            .collect()
+    }
+
+    fn row(
+        section: &str,
+        name: &str,
+        version: &str,
+        span: &str,
+    ) -> (String, String, Option<String>, String) {
+        (
+            section.into(),
+            name.into(),
+            Some(version.into()),
+            span.into(),
+        )
+    }
+
+    #[test]
+    fn images_in_file_order_with_spans() {
+        let text = "name: app\nservices:\n  web:\n    image: nginx:1.27.4\n    ports: [\"80:80\"]\n  db:\n    image: \"postgres:16@sha256:abc\"\n  cache:\n    image: 'redis'\n  registry:\n    image: localhost:5000/team/app:2\n";
+        assert_eq!(
+            summary(text),
+            vec![
+                row("services.web.image", "nginx", "1.27.4", "nginx:1.27.4"),
+                row(
+                    "services.db.image",
+                    "postgres",
+                    "16@sha256:abc",
+                    "postgres:16@sha256:abc"
+                ),
+                row("services.cache.image", "redis", "latest", "redis"),
+                row(
+                    "services.registry.image",
+                    "localhost:5000/team/app",
+                    "2",
+                    "localhost:5000/team/app:2"
+                ),
+            ]
+        );
+        let first = &declared(text)[0];
+        assert_eq!(first.ecosystem, Ecosystem::Docker);
+        assert_eq!(first.requirement, None);
+        assert_eq!(first.source, None);
+    }
+
+    #[test]
+    fn spans_are_byte_offsets_after_non_ascii_text() {
+        let text = "# café ☕ crème\nservices:\n  wéb:\n    image: \"ñginx:1\" # ü\n";
+        assert_eq!(
+            summary(text),
+            vec![row("services.wéb.image", "ñginx", "1", "ñginx:1")]
+        );
+    }
+
+    #[test]
+    fn crlf_and_flow_style() {
+        let text =
+            "services:\r\n  a:\r\n    image: alpine:3.19\r\n  b: {image: debian:12, build: .}\r\n";
+        assert_eq!(
+            summary(text),
+            vec![
+                row("services.a.image", "alpine", "3.19", "alpine:3.19"),
+                row("services.b.image", "debian", "12", "debian:12"),
+            ]
+        );
+    }
+
+    #[test]
+    fn interpolation_with_defaults() {
+        let text = "services:\n  a:\n    image: ${IMAGE:-image5:5.5.5}\n  b:\n    image: redis:${TAG-7}\n  c:\n    image: app:1${SUFFIX:+-dev}\n  d:\n    image: ${REG:-${MIRROR:-localhost:5000}}/app:2\n";
+        assert_eq!(
+            summary(text),
+            vec![
+                row(
+                    "services.a.image",
+                    "image5",
+                    "5.5.5",
+                    "${IMAGE:-image5:5.5.5}"
+                ),
+                row("services.b.image", "redis", "7", "redis:${TAG-7}"),
+                row("services.c.image", "app", "1", "app:1${SUFFIX:+-dev}"),
+                row(
+                    "services.d.image",
+                    "localhost:5000/app",
+                    "2",
+                    "${REG:-${MIRROR:-localhost:5000}}/app:2"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn double_dollar_is_a_literal_dollar() {
+        let entries = declared("services:\n  a:\n    image: \"weird$$name:1\"\n");
+        assert_eq!(entries[0].name, "weird$name");
+        assert_eq!(entries[0].version.as_deref(), Some("1"));
+        assert_eq!(entries[0].source, None);
+    }
+
+    #[test]
+    fn unresolved_variables_keep_the_text() {
+        let text = "services:\n  a:\n    image: image3:3.${IMAGE3_VERSION}.3\n  b:\n    image: $REGISTRY/app:${TAG:?tag required}\n  c:\n    image: ${A:-$B}\n";
+        let entries = declared(text);
+        assert_eq!(entries.len(), 3);
+        assert_eq!(entries[0].name, "image3:3.${IMAGE3_VERSION}.3");
+        assert_eq!(entries[0].version, None);
+        assert_eq!(
+            entries[0].source.as_deref(),
+            Some("unresolved: $IMAGE3_VERSION")
+        );
+        assert_eq!(
+            text.get(entries[0].span.offset..entries[0].span.offset + entries[0].span.len),
+            Some("image3:3.${IMAGE3_VERSION}.3")
+        );
+        assert_eq!(
+            entries[1].source.as_deref(),
+            Some("unresolved: $REGISTRY, $TAG")
+        );
+        assert_eq!(entries[2].source.as_deref(), Some("unresolved: $B"));
+    }
+
+    #[test]
+    fn malformed_interpolation_is_unresolved() {
+        for image in ["app:${TAG", "app:$", "app:${}", "app:${TAG!x}"] {
+            let text = format!("services:\n  a:\n    image: \"{image}\"\n");
+            let entries = declared(&text);
+            assert_eq!(entries.len(), 1, "{image}");
+            assert_eq!(entries[0].name, image);
+            assert!(
+                entries[0]
+                    .source
+                    .as_deref()
+                    .is_some_and(|s| s.starts_with("unresolved: ")),
+                "{image}"
+            );
+        }
+    }
+
+    #[test]
+    fn build_only_and_null_services_yield_nothing() {
+        let text = "services:\n  app:\n    build: .\n  empty:\n  nulled:\n    image: ~\n  db:\n    image: mongo\n";
+        assert_eq!(
+            summary(text),
+            vec![row("services.db.image", "mongo", "latest", "mongo")]
+        );
+    }
+
+    #[test]
+    fn merge_keys_are_applied() {
+        let text = "x-base: &base\n  image: ghcr.io/acme/api:1.2.0\n  restart: always\nservices:\n  api:\n    <<: *base\n  worker:\n    <<: *base\n    image: ghcr.io/acme/worker:2\n  other:\n    <<: [{build: .}, *base]\n";
+        assert_eq!(
+            summary(text),
+            vec![
+                row(
+                    "services.api.image",
+                    "ghcr.io/acme/api",
+                    "1.2.0",
+                    "ghcr.io/acme/api:1.2.0"
+                ),
+                row(
+                    "services.worker.image",
+                    "ghcr.io/acme/worker",
+                    "2",
+                    "ghcr.io/acme/worker:2"
+                ),
+                row(
+                    "services.other.image",
+                    "ghcr.io/acme/api",
+                    "1.2.0",
+                    "ghcr.io/acme/api:1.2.0"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn spans_skip_tags_anchors_and_trailing_comments() {
+        let text = "x-img: &img \"nginx:1\" # c\nservices:\n  a:\n    image: *img\n  b:\n    image: !!str 'redis:7'  # it''s\n  c:\n    image: !override &c \"it's:1\"\n  d:\n    image: 'o''brien:2'\n";
+        assert_eq!(
+            summary(text),
+            vec![
+                // An alias points at the alias: the value is written elsewhere.
+                row("services.a.image", "nginx", "1", "*img"),
+                row("services.b.image", "redis", "7", "redis:7"),
+                row("services.c.image", "it's", "1", "it's:1"),
+                row("services.d.image", "o'brien", "2", "o''brien:2"),
+            ]
+        );
+    }
+
+    #[test]
+    fn closing_bracket_at_key_indentation_is_accepted() {
+        let text = "services:\n  web:\n    healthcheck:\n      test: [\n          \"CMD\",\n      ]\n      interval: 30s\n    environment: {\n      A: b\n    }\n  api:\n    image: \"é/api:1\"\n";
+        assert_eq!(
+            summary(text),
+            vec![row("services.api.image", "é/api", "1", "é/api:1")]
+        );
+        // Anything else that is misindented stays an error.
+        let text = "services:\n  web:\n    image: a\n   ports: [1]\n";
+        assert!(parse(text).is_err());
+    }
+
+    #[test]
+    fn numeric_looking_values_keep_their_text() {
+        let text = "services:\n  1.10:\n    image: 1.10\n";
+        let entries = declared(text);
+        assert_eq!(entries[0].section, "services.1.10.image");
+        assert_eq!(entries[0].name, "1.10");
+    }
+
+    #[test]
+    fn empty_documents_read_as_nothing() {
+        for text in [
+            "",
+            "\n",
+            "# just a comment\n",
+            "---\n",
+            "~\n",
+            "name: x\n",
+            "services:\n",
+            "services: ~\n",
+        ] {
+            assert_eq!(declared(text), vec![], "{text:?}");
+        }
+    }
+
+    #[test]
+    fn only_the_first_document_is_read() {
+        let text = "services:\n  a:\n    image: alpine\n---\nservices:\n  b:\n    image: debian\n";
+        let names: Vec<String> = declared(text).into_iter().map(|d| d.name).collect();
+        assert_eq!(names, vec!["alpine"]);
+    }
+
+    #[test]
+    fn wrong_shapes_are_errors() {
+        let cases = [
+            ("no a yaml file\n", "top level"),
+            ("- a\n- b\n", "top level"),
+            ("services:\n  - web\n", "`services`"),
+            ("services: web\n", "`services`"),
+            ("services:\n  web: nginx\n", "service `web`"),
+            (
+                "services:\n  web:\n    image: [nginx]\n",
+                "`services.web.image`",
+            ),
+        ];
+        for (text, needle) in cases {
+            match parse(text) {
+                Ok(_) => panic!("{text:?} should fail"),
+                Err(error) => {
+                    assert!(
+                        error.message.contains(needle),
+                        "{text:?}: {}",
+                        error.message
+                    );
+                    assert!(error.span.is_some(), "{text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn broken_yaml_reports_its_position() {
+        let text = "services:\n  web:\n    image: nginx\n  db: [unclosed\n";
+        let error = match parse(text) {
+            Ok(_) => panic!("should fail"),
+            Err(error) => error,
+        };
+        assert!(
+            error.message.starts_with("invalid YAML"),
+            "{}",
+            error.message
+        );
+        let span = error.span.unwrap_or_default();
+        assert!(
+            span.offset >= text.find("[unclosed").unwrap_or(0),
+            "{span:?}"
+        );
+        assert!(span.offset <= text.len());
+
+        // Non-ASCII before the error: the offset is in bytes, on a character boundary.
+        let text = "x: \"é\"\ny: \"unterminated\n";
+        let error = parse(text)
+            .err()
+            .unwrap_or_else(|| ParseError::new("no error"));
+        let span = error.span.unwrap_or_default();
+        assert!(text.is_char_boundary(span.offset), "{span:?}");
+        assert!(span.offset >= text.find("y:").unwrap_or(0), "{span:?}");
+
+        let error = parse("a: 1\na: 2\n").err();
+        assert!(error.is_some_and(|e| e.message.contains("duplicated key")));
+    }
+
+    #[test]
+    fn interpolation_unit() {
+        let cases: [(&str, &str, &[&str]); 9] = [
+            ("plain", "plain", &[]),
+            ("$$", "$", &[]),
+            ("a$$b$$$$", "a$b$$", &[]),
+            ("${A:-x}", "x", &[]),
+            ("${A-}", "", &[]),
+            ("${A:+x}y", "y", &[]),
+            ("$A", "", &["$A"]),
+            ("${A}${B:?e}", "", &["$A", "$B"]),
+            ("${A:-${B:+$C}z}", "z", &[]),
+        ];
+        for (input, value, unresolved) in cases {
+            let result = interpolate(input);
+            assert_eq!(result.value, value, "{input}");
+            assert_eq!(result.unresolved, unresolved, "{input}");
+        }
+    }
+
+    #[test]
+    fn odd_input_never_panics() {
+        let pieces = [
+            "services:",
+            "\n",
+            "  ",
+            "a:",
+            "image:",
+            " ${",
+            "}",
+            "$$",
+            "<<: ",
+            "*x",
+            "&x ",
+            "[",
+            "]",
+            "{",
+            "\"",
+            "'",
+            "é",
+            "- ",
+            "---",
+            "\r\n",
+            "!!str ",
+            "? ",
+            "|",
+            "#",
+        ];
+        let mut seed = 11u64;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..14 {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let index = (seed >> 33) as usize % pieces.len();
+                text.push_str(pieces[index]);
+            }
+            match parse(&text) {
+                Ok(manifest) => {
+                    for d in manifest.declared {
+                        assert!(
+                            text.get(d.span.offset..d.span.offset + d.span.len)
+                                .is_some(),
+                            "{text:?}"
+                        );
+                    }
+                }
+                Err(error) => {
+                    if let Some(span) = error.span {
+                        assert!(
+                            text.get(span.offset..span.offset + span.len).is_some(),
+                            "{text:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

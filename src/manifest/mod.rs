@@ -1,0 +1,288 @@
+//! Manifest formats: which files techpolicy reads and what each one yields.
+//!
+//! Every format has one file here with one entry point, `parse(text) -> Result<Parsed, ParseError>`.
+//! Parsers know nothing of the policy nor of other files: they return what the file itself
+//! says, with a byte span for every entry. Linking a manifest to its lockfile, resolving
+//! `workspace = true` and Node's `node_modules` lookup happen later, in `crate::resolve`.
+
+pub mod cargo_lock;
+pub mod cargo_toml;
+pub mod compose;
+pub mod dockerfile;
+pub mod package_json;
+pub mod package_lock;
+
+use serde::Serialize;
+use std::fmt;
+
+/// The package worlds a policy can speak about (`ECOSYSTEM:NAME` in a match rule).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Ecosystem {
+    Cargo,
+    Npm,
+    Docker,
+}
+
+impl Ecosystem {
+    pub const ALL: [Ecosystem; 3] = [Ecosystem::Cargo, Ecosystem::Npm, Ecosystem::Docker];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Ecosystem::Cargo => "cargo",
+            Ecosystem::Npm => "npm",
+            Ecosystem::Docker => "docker",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Ecosystem> {
+        Ecosystem::ALL.into_iter().find(|e| e.as_str() == text)
+    }
+}
+
+impl fmt::Display for Ecosystem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A byte range inside the file a parser was given.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub offset: usize,
+    pub len: usize,
+}
+
+impl Span {
+    pub fn new(offset: usize, len: usize) -> Span {
+        Span { offset, len }
+    }
+
+    pub fn from_range(range: std::ops::Range<usize>) -> Span {
+        Span {
+            offset: range.start,
+            len: range.end.saturating_sub(range.start),
+        }
+    }
+}
+
+/// The formats techpolicy reads, recognised by file name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ManifestKind {
+    CargoToml,
+    CargoLock,
+    PackageJson,
+    PackageLock,
+    Dockerfile,
+    Compose,
+}
+
+impl ManifestKind {
+    /// The kind of a file from its name alone, as the walker sees it.
+    pub fn detect(file_name: &str) -> Option<ManifestKind> {
+        match file_name {
+            "Cargo.toml" => return Some(ManifestKind::CargoToml),
+            "Cargo.lock" => return Some(ManifestKind::CargoLock),
+            "package.json" => return Some(ManifestKind::PackageJson),
+            "package-lock.json" | "npm-shrinkwrap.json" => return Some(ManifestKind::PackageLock),
+            "Dockerfile" | "Containerfile" => return Some(ManifestKind::Dockerfile),
+            "compose.yaml" | "compose.yml" => return Some(ManifestKind::Compose),
+            _ => {}
+        }
+        if file_name.ends_with(".Dockerfile")
+            || file_name.starts_with("Dockerfile.")
+            || file_name.ends_with(".dockerfile")
+        {
+            return Some(ManifestKind::Dockerfile);
+        }
+        if file_name.starts_with("docker-compose")
+            && (file_name.ends_with(".yml") || file_name.ends_with(".yaml"))
+        {
+            return Some(ManifestKind::Compose);
+        }
+        None
+    }
+
+    pub fn ecosystem(self) -> Ecosystem {
+        match self {
+            ManifestKind::CargoToml | ManifestKind::CargoLock => Ecosystem::Cargo,
+            ManifestKind::PackageJson | ManifestKind::PackageLock => Ecosystem::Npm,
+            ManifestKind::Dockerfile | ManifestKind::Compose => Ecosystem::Docker,
+        }
+    }
+
+    /// Runs the parser for this kind.
+    pub fn parse(self, text: &str) -> Result<Parsed, ParseError> {
+        match self {
+            ManifestKind::CargoToml => cargo_toml::parse(text).map(Parsed::Manifest),
+            ManifestKind::CargoLock => cargo_lock::parse(text).map(Parsed::Lockfile),
+            ManifestKind::PackageJson => package_json::parse(text).map(Parsed::Manifest),
+            ManifestKind::PackageLock => package_lock::parse(text).map(Parsed::Lockfile),
+            ManifestKind::Dockerfile => dockerfile::parse(text).map(Parsed::Manifest),
+            ManifestKind::Compose => compose::parse(text).map(Parsed::Manifest),
+        }
+    }
+}
+
+/// What one file yields.
+#[derive(Clone, Debug)]
+pub enum Parsed {
+    Manifest(Manifest),
+    Lockfile(Lockfile),
+}
+
+/// A file that declares dependencies (Cargo.toml, package.json) or images (Dockerfile, compose).
+#[derive(Clone, Debug, Default)]
+pub struct Manifest {
+    /// The package this manifest describes (`[package] name`, package.json `name`), if any.
+    pub package_name: Option<String>,
+    /// Every declaration, in file order.
+    pub declared: Vec<Declared>,
+    /// Cargo only: `[workspace.dependencies]` of a workspace root, by the key members use in
+    /// `dep.workspace = true`. These are also listed in `declared` (they are declarations too).
+    pub workspace_dependencies: Vec<Declared>,
+    /// Cargo only: true when this Cargo.toml has a `[workspace]` table.
+    pub is_workspace_root: bool,
+}
+
+/// One dependency or image as a manifest declares it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Declared {
+    pub ecosystem: Ecosystem,
+    /// The real package name (after `package = "..."` renames and `npm:` aliases) or, for
+    /// Docker, the image name as written without tag or digest (`mongo`, `ghcr.example/a/b`).
+    pub name: String,
+    /// The key the dependency is declared under when it differs from `name` (a Cargo rename,
+    /// an npm alias). Lockfiles are keyed by it (npm installs an alias under its alias).
+    pub alias: Option<String>,
+    /// The declared version requirement (`^1.2`, `>=3, <4`), when the declaration has one.
+    /// None for path/git/workspace-inherited declarations and for images.
+    pub requirement: Option<String>,
+    /// A pinned version the manifest states outright: the Docker tag (with `@digest` when one
+    /// is given, `latest` when no tag is written). None for packages.
+    pub version: Option<String>,
+    /// Where the declaration stands: the dependency key (`serde = ...`, `"lodash": ...`), the
+    /// `FROM` image, the `image:` value.
+    pub span: Span,
+    /// Which table or section declared it (`dependencies`, `dev-dependencies`,
+    /// `target.'cfg(unix)'.dependencies`, `devDependencies`, `FROM`, `services.db.image`).
+    pub section: String,
+    /// Cargo only: `dep.workspace = true`, to be completed from the workspace root.
+    pub workspace_inherited: bool,
+    /// Where the dependency comes from when it is not a registry: `path+../x`, `git+URL`,
+    /// `file:../x`, `link:`, `workspace:*`. None for registry dependencies.
+    pub source: Option<String>,
+}
+
+impl Declared {
+    /// A registry dependency with a requirement; the common case for parsers.
+    pub fn new(ecosystem: Ecosystem, name: impl Into<String>, span: Span) -> Declared {
+        Declared {
+            ecosystem,
+            name: name.into(),
+            alias: None,
+            requirement: None,
+            version: None,
+            span,
+            section: String::new(),
+            workspace_inherited: false,
+            source: None,
+        }
+    }
+}
+
+/// A lockfile (Cargo.lock, package-lock.json, npm-shrinkwrap.json): the resolved package set.
+#[derive(Clone, Debug, Default)]
+pub struct Lockfile {
+    /// The format version the file declares (`version = 3`, `"lockfileVersion": 2`).
+    pub format_version: Option<u32>,
+    /// Every package entry, in file order.
+    pub packages: Vec<LockedPackage>,
+    /// npm only: the workspace packages the lock covers, as paths relative to the lockfile's
+    /// directory (`""` for the root, `packages/a`). Cargo lists its members as packages
+    /// without a `source` instead.
+    pub workspaces: Vec<String>,
+}
+
+/// One resolved package in a lockfile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LockedPackage {
+    pub name: String,
+    pub version: String,
+    /// Where the entry stands in the lockfile (its `[[package]]` header, its `"node_modules/x"` key).
+    pub span: Span,
+    /// npm: the install path (`node_modules/a/node_modules/b`, nested v1 trees flattened to the
+    /// same form). Cargo: empty.
+    pub install_path: String,
+    /// Cargo: the `source` (`registry+...`, `git+...`), None for workspace members and path
+    /// packages. npm: the `resolved` URL or spec when present.
+    pub source: Option<String>,
+    /// A package of the project itself (a Cargo workspace member or path package, an npm
+    /// workspace link target) rather than something fetched.
+    pub local: bool,
+    /// Cargo: the entry's `dependencies` strings as written (`serde`, `serde 1.0.1`,
+    /// `serde 1.0.1 (registry+...)`). npm: the names of its dependencies.
+    pub dependencies: Vec<String>,
+}
+
+/// Why a file could not be parsed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    pub message: String,
+    /// Where in the file, when the parser knows.
+    pub span: Option<Span>,
+}
+
+impl ParseError {
+    pub fn new(message: impl Into<String>) -> ParseError {
+        ParseError {
+            message: message.into(),
+            span: None,
+        }
+    }
+
+    pub fn at(message: impl Into<String>, span: Span) -> ParseError {
+        ParseError {
+            message: message.into(),
+            span: Some(span),
+        }
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_manifest_names() {
+        let cases = [
+            ("Cargo.toml", Some(ManifestKind::CargoToml)),
+            ("Cargo.lock", Some(ManifestKind::CargoLock)),
+            ("package.json", Some(ManifestKind::PackageJson)),
+            ("package-lock.json", Some(ManifestKind::PackageLock)),
+            ("npm-shrinkwrap.json", Some(ManifestKind::PackageLock)),
+            ("Dockerfile", Some(ManifestKind::Dockerfile)),
+            ("Containerfile", Some(ManifestKind::Dockerfile)),
+            ("api.Dockerfile", Some(ManifestKind::Dockerfile)),
+            ("Dockerfile.prod", Some(ManifestKind::Dockerfile)),
+            ("compose.yaml", Some(ManifestKind::Compose)),
+            ("compose.yml", Some(ManifestKind::Compose)),
+            ("docker-compose.yml", Some(ManifestKind::Compose)),
+            ("docker-compose.override.yaml", Some(ManifestKind::Compose)),
+            ("Cargo.toml.orig", None),
+            ("package.json5", None),
+            ("README.md", None),
+        ];
+        for (name, kind) in cases {
+            assert_eq!(ManifestKind::detect(name), kind, "{name}");
+        }
+    }
+}

@@ -1,0 +1,405 @@
+//! Linking manifests to lockfiles: the step that turns what each file says into the list of
+//! dependencies a policy is checked against.
+//!
+//! - Cargo: `dep.workspace = true` takes the workspace root's entry; a member's dependencies
+//!   resolve through the Cargo.lock beside its workspace root, using the member's own lock
+//!   entry to pick between several versions of one crate.
+//! - npm: a package.json resolves through the nearest lockfile above it that lists it as its
+//!   root or one of its workspaces, following Node's lookup (the nearest `node_modules` up
+//!   the tree from the package's directory).
+//!
+//! Lockfile packages that no declaration resolves to are the transitive ones.
+
+use crate::manifest::{Declared, Ecosystem, Lockfile, Manifest, ManifestKind, Parsed, Span};
+use crate::scan::ParsedFile;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+/// One dependency or image, declared in a manifest or locked in a lockfile.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Dependency {
+    pub ecosystem: Ecosystem,
+    pub name: String,
+    /// The resolved version (from the lockfile), or the image tag.
+    pub version: Option<String>,
+    /// The declared requirement.
+    pub requirement: Option<String>,
+    /// Relative to the scanned root, with `/`.
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    #[serde(skip)]
+    pub span: Span,
+    /// Declared by a manifest of the repository (or, for a lockfile entry, the package such a
+    /// declaration resolves to), as opposed to pulled in by another package.
+    pub direct: bool,
+    /// Where a non-registry dependency comes from (path, git, file, workspace), or why an
+    /// image reference could not be resolved.
+    pub source: Option<String>,
+    /// The table or section that declares it, or `lockfile` for lockfile entries.
+    pub section: String,
+    /// The lockfile a declaration was resolved through, or that lists this entry.
+    pub lockfile: Option<String>,
+}
+
+impl Dependency {
+    pub fn is_locked_entry(&self) -> bool {
+        self.section == LOCKFILE_SECTION
+    }
+}
+
+const LOCKFILE_SECTION: &str = "lockfile";
+
+/// Resolves every declaration and lockfile entry found in `files`.
+pub fn resolve(files: &[ParsedFile]) -> Vec<Dependency> {
+    let lockfiles = LockIndex::new(files);
+    let manifests = ManifestIndex::new(files);
+    // Per file: the lockfile packages some declaration resolved to.
+    let mut used: Vec<HashSet<usize>> = vec![HashSet::new(); files.len()];
+    let mut out = Vec::new();
+
+    for file in files {
+        let Parsed::Manifest(manifest) = &file.parsed else {
+            continue;
+        };
+        let dir = parent_dir(&file.source.path);
+        let lock = match file.source.kind {
+            ManifestKind::CargoToml => {
+                lockfiles.cargo_lock_for(dir, manifests.cargo_workspace_root(dir))
+            }
+            ManifestKind::PackageJson => lockfiles.npm_lock_for(dir),
+            _ => None,
+        };
+        for declared in &manifest.declared {
+            let declared = match (
+                declared.workspace_inherited,
+                manifests.cargo_workspace_root(dir),
+            ) {
+                (true, Some(root)) => inherit_from_workspace(declared, &files[root].parsed),
+                _ => declared.clone(),
+            };
+            let resolved = lock.and_then(|lock| {
+                let found = match file.source.kind {
+                    ManifestKind::CargoToml => resolve_cargo(&lock, manifest, &declared),
+                    _ => resolve_npm(&lock, &declared),
+                };
+                if let Some(package) = found {
+                    used[lock.file].insert(package);
+                }
+                found.map(|package| (lock, package))
+            });
+            let (line, column) = file.source.line_column(declared.span);
+            let (version, lockfile) = match resolved {
+                Some((lock, package)) => (
+                    Some(lock.lockfile.packages[package].version.clone()),
+                    Some(files[lock.file].source.path.clone()),
+                ),
+                None => (declared.version.clone(), None),
+            };
+            out.push(Dependency {
+                ecosystem: declared.ecosystem,
+                name: declared.name,
+                version,
+                requirement: declared.requirement,
+                file: file.source.path.clone(),
+                line,
+                column,
+                span: declared.span,
+                direct: true,
+                source: declared.source,
+                section: declared.section,
+                lockfile,
+            });
+        }
+    }
+
+    for (file_index, file) in files.iter().enumerate() {
+        let Parsed::Lockfile(lockfile) = &file.parsed else {
+            continue;
+        };
+        for (package_index, package) in lockfile.packages.iter().enumerate() {
+            let (line, column) = file.source.line_column(package.span);
+            out.push(Dependency {
+                ecosystem: file.source.kind.ecosystem(),
+                name: package.name.clone(),
+                version: Some(package.version.clone()),
+                requirement: None,
+                file: file.source.path.clone(),
+                line,
+                column,
+                span: package.span,
+                // The project's own packages (workspace members) count as direct: nothing
+                // pulls them in, and they are not third-party technologies to report.
+                direct: package.local || used[file_index].contains(&package_index),
+                source: package.source.clone(),
+                section: LOCKFILE_SECTION.to_string(),
+                lockfile: Some(file.source.path.clone()),
+            });
+        }
+    }
+    out.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    out
+}
+
+/// The directory part of a `/`-separated relative path (`""` for the root).
+fn parent_dir(path: &str) -> &str {
+    path.rfind('/').map_or("", |slash| &path[..slash])
+}
+
+/// `dir` and each of its ancestors up to the scanned root (`""`).
+fn ancestors(dir: &str) -> impl Iterator<Item = &str> {
+    let mut next = Some(dir);
+    std::iter::from_fn(move || {
+        let current = next?;
+        next = if current.is_empty() {
+            None
+        } else {
+            Some(parent_dir(current))
+        };
+        Some(current)
+    })
+}
+
+/// `path` relative to `ancestor` (both `/`-separated, `ancestor` being an ancestor of it).
+fn relative_to<'a>(path: &'a str, ancestor: &str) -> &'a str {
+    if ancestor.is_empty() {
+        path
+    } else {
+        path.strip_prefix(ancestor)
+            .map(|rest| rest.trim_start_matches('/'))
+            .unwrap_or(path)
+    }
+}
+
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// Completes `dep.workspace = true` from the workspace root's `[workspace.dependencies]`,
+/// which may rename the package and carries the requirement and source.
+fn inherit_from_workspace(member: &Declared, root: &Parsed) -> Declared {
+    let Parsed::Manifest(root) = root else {
+        return member.clone();
+    };
+    let key = member.alias.as_deref().unwrap_or(&member.name);
+    let Some(entry) = root
+        .workspace_dependencies
+        .iter()
+        .find(|entry| entry.alias.as_deref().unwrap_or(&entry.name) == key)
+    else {
+        return member.clone();
+    };
+    Declared {
+        name: entry.name.clone(),
+        alias: entry.alias.clone(),
+        requirement: entry.requirement.clone(),
+        source: entry.source.clone(),
+        ..member.clone()
+    }
+}
+
+struct ManifestIndex {
+    /// Directories holding a Cargo.toml with a `[workspace]` table, to the file's index.
+    cargo_workspace_roots: HashMap<String, usize>,
+}
+
+impl ManifestIndex {
+    fn new(files: &[ParsedFile]) -> ManifestIndex {
+        let cargo_workspace_roots = files
+            .iter()
+            .enumerate()
+            .filter_map(|(index, file)| match (&file.parsed, file.source.kind) {
+                (
+                    Parsed::Manifest(Manifest {
+                        is_workspace_root: true,
+                        ..
+                    }),
+                    ManifestKind::CargoToml,
+                ) => Some((parent_dir(&file.source.path).to_string(), index)),
+                _ => None,
+            })
+            .collect();
+        ManifestIndex {
+            cargo_workspace_roots,
+        }
+    }
+
+    /// The nearest Cargo workspace root at or above `dir`.
+    fn cargo_workspace_root(&self, dir: &str) -> Option<usize> {
+        ancestors(dir).find_map(|d| self.cargo_workspace_roots.get(d).copied())
+    }
+}
+
+/// A lockfile chosen for a manifest.
+#[derive(Clone, Copy)]
+struct LockRef<'a> {
+    /// Index of the lockfile in the scanned files.
+    file: usize,
+    lockfile: &'a Lockfile,
+    by_install_path: &'a HashMap<&'a str, usize>,
+    by_name: &'a HashMap<&'a str, Vec<usize>>,
+    /// npm: the manifest's directory relative to the lockfile's (`""` for the lock's root).
+    importer: &'a str,
+}
+
+/// Every lockfile, indexed for lookups by directory, install path and package name.
+struct LockIndex<'a> {
+    files: &'a [ParsedFile],
+    /// (directory, ecosystem) → lockfile index in `files`.
+    by_dir: HashMap<(&'a str, Ecosystem), usize>,
+    by_install_path: HashMap<usize, HashMap<&'a str, usize>>,
+    by_name: HashMap<usize, HashMap<&'a str, Vec<usize>>>,
+}
+
+impl<'a> LockIndex<'a> {
+    fn new(files: &'a [ParsedFile]) -> LockIndex<'a> {
+        let mut by_dir: HashMap<(&str, Ecosystem), usize> = HashMap::new();
+        let mut by_install_path = HashMap::new();
+        let mut by_name = HashMap::new();
+        for (index, file) in files.iter().enumerate() {
+            let Parsed::Lockfile(lockfile) = &file.parsed else {
+                continue;
+            };
+            let key = (parent_dir(&file.source.path), file.source.kind.ecosystem());
+            // npm reads npm-shrinkwrap.json in preference to package-lock.json.
+            let prefer = match by_dir.get(&key) {
+                None => true,
+                Some(&existing) => files[existing].source.path.ends_with("package-lock.json"),
+            };
+            if prefer {
+                by_dir.insert(key, index);
+            }
+            let mut paths = HashMap::new();
+            let mut names: HashMap<&str, Vec<usize>> = HashMap::new();
+            for (package_index, package) in lockfile.packages.iter().enumerate() {
+                if !package.install_path.is_empty() {
+                    paths.insert(package.install_path.as_str(), package_index);
+                }
+                names
+                    .entry(package.name.as_str())
+                    .or_default()
+                    .push(package_index);
+            }
+            by_install_path.insert(index, paths);
+            by_name.insert(index, names);
+        }
+        LockIndex {
+            files,
+            by_dir,
+            by_install_path,
+            by_name,
+        }
+    }
+
+    fn lock_ref(&self, index: usize, importer: &'a str) -> Option<LockRef<'_>> {
+        let Parsed::Lockfile(lockfile) = &self.files[index].parsed else {
+            return None;
+        };
+        Some(LockRef {
+            file: index,
+            lockfile,
+            by_install_path: self.by_install_path.get(&index)?,
+            by_name: self.by_name.get(&index)?,
+            importer,
+        })
+    }
+
+    /// The Cargo.lock beside the workspace root (or beside the manifest when it is in no
+    /// workspace).
+    fn cargo_lock_for(&self, dir: &'a str, workspace_root: Option<usize>) -> Option<LockRef<'_>> {
+        let lock_dir = match workspace_root {
+            Some(root) => parent_dir(&self.files[root].source.path),
+            None => dir,
+        };
+        let index = *self.by_dir.get(&(lock_dir, Ecosystem::Cargo))?;
+        self.lock_ref(index, "")
+    }
+
+    /// The nearest npm lockfile at or above `dir` that covers `dir` as its root or one of
+    /// its workspaces.
+    fn npm_lock_for(&self, dir: &'a str) -> Option<LockRef<'_>> {
+        ancestors(dir).find_map(|lock_dir| {
+            let index = *self.by_dir.get(&(lock_dir, Ecosystem::Npm))?;
+            let Parsed::Lockfile(lockfile) = &self.files[index].parsed else {
+                return None;
+            };
+            let importer = relative_to(dir, lock_dir);
+            if lockfile.workspaces.iter().any(|w| w == importer) {
+                self.lock_ref(index, importer)
+            } else {
+                None
+            }
+        })
+    }
+}
+
+/// Node's lookup: `<dir>/node_modules/<key>` for the importer's directory and each ancestor.
+fn resolve_npm(lock: &LockRef<'_>, declared: &Declared) -> Option<usize> {
+    let key = declared.alias.as_deref().unwrap_or(&declared.name);
+    ancestors(lock.importer).find_map(|dir| {
+        let path = join(dir, &format!("node_modules/{key}"));
+        lock.by_install_path.get(path.as_str()).copied()
+    })
+}
+
+/// Cargo: the member's own lock entry names the exact version when the lock holds several;
+/// otherwise the crate's single entry, or the highest version meeting the requirement.
+fn resolve_cargo(lock: &LockRef<'_>, manifest: &Manifest, declared: &Declared) -> Option<usize> {
+    let candidates = lock.by_name.get(declared.name.as_str())?;
+    if let [only] = candidates.as_slice() {
+        return Some(*only);
+    }
+    let packages = &lock.lockfile.packages;
+    let member = manifest.package_name.as_deref().and_then(|name| {
+        lock.by_name
+            .get(name)?
+            .iter()
+            .map(|&i| &packages[i])
+            .find(|package| package.local)
+    });
+    if let Some(member) = member {
+        for entry in &member.dependencies {
+            let mut words = entry.split_whitespace();
+            if words.next() != Some(declared.name.as_str()) {
+                continue;
+            }
+            if let Some(version) = words.next() {
+                if let Some(&found) = candidates.iter().find(|&&i| packages[i].version == version) {
+                    return Some(found);
+                }
+            }
+        }
+    }
+    let requirement = declared
+        .requirement
+        .as_deref()
+        .and_then(|r| semver::VersionReq::parse(r).ok());
+    candidates
+        .iter()
+        .filter_map(|&i| Some((semver::Version::parse(&packages[i].version).ok()?, i)))
+        .filter(|(version, _)| requirement.as_ref().is_none_or(|req| req.matches(version)))
+        .max()
+        .map(|(_, i)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths() {
+        assert_eq!(parent_dir("a/b/package.json"), "a/b");
+        assert_eq!(parent_dir("package.json"), "");
+        assert_eq!(ancestors("a/b").collect::<Vec<_>>(), vec!["a/b", "a", ""]);
+        assert_eq!(ancestors("").collect::<Vec<_>>(), vec![""]);
+        assert_eq!(relative_to("a/b", "a"), "b");
+        assert_eq!(relative_to("a", "a"), "");
+        assert_eq!(relative_to("a/b", ""), "a/b");
+        assert_eq!(join("", "node_modules/x"), "node_modules/x");
+        assert_eq!(join("a", "node_modules/x"), "a/node_modules/x");
+    }
+}

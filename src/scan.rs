@@ -1,0 +1,281 @@
+//! Walking a repository and reading its manifests.
+//!
+//! The walk honours .gitignore and .ignore files (also outside a git repository) and always
+//! skips `.git`, `node_modules` and `target`, which hold installed or built copies of
+//! dependencies rather than declarations. Hidden directories are walked: `.devcontainer/`
+//! and `.github/` hold Dockerfiles too. Every file that cannot be read or parsed becomes a
+//! [`FileError`]; the others are still parsed.
+
+use crate::lines::LineIndex;
+use crate::manifest::{ManifestKind, Parsed, Span};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use ignore::WalkBuilder;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// Directories never descended into, even without a .gitignore.
+const ALWAYS_SKIPPED: [&str; 3] = [".git", "node_modules", "target"];
+
+/// Paths to leave out, on top of ignore files: the policy's `exclude` globs, which are
+/// relative to the policy's root directory.
+#[derive(Clone, Debug)]
+pub struct Exclusions {
+    pub root: PathBuf,
+    pub globs: Vec<String>,
+}
+
+impl Exclusions {
+    /// The globs that apply to a scan of `scan_root`. A glob that covers the scanned directory
+    /// itself is dropped: pointing techpolicy at an excluded tree scans it, as ripgrep
+    /// searches a path named on its command line even when it is ignored.
+    fn for_scan_root(&self, scan_root: &Path) -> (PathBuf, GlobSet) {
+        let policy_root = std::fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
+        let inside = scan_root.strip_prefix(&policy_root).ok();
+        let mut builder = GlobSetBuilder::new();
+        for pattern in &self.globs {
+            let Ok(glob) = Glob::new(pattern) else {
+                continue;
+            };
+            let matcher = glob.compile_matcher();
+            let covers_scan_root = inside.is_some_and(|relative| {
+                !relative.as_os_str().is_empty()
+                    && (matcher.is_match(relative)
+                        || matcher.is_match(relative.join("techpolicy-probe")))
+            });
+            if !covers_scan_root {
+                builder.add(glob);
+            }
+        }
+        (policy_root, builder.build().unwrap_or_default())
+    }
+}
+
+/// A manifest file as read from disk.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// Relative to the scanned root, with `/` separators.
+    pub path: String,
+    pub kind: ManifestKind,
+    pub text: Arc<str>,
+    pub lines: LineIndex,
+}
+
+impl SourceFile {
+    pub fn line_column(&self, span: Span) -> (usize, usize) {
+        self.lines.line_column(&self.text, span.offset)
+    }
+}
+
+/// A manifest that was read and parsed.
+#[derive(Clone, Debug)]
+pub struct ParsedFile {
+    pub source: SourceFile,
+    pub parsed: Parsed,
+}
+
+/// A file that could not be read or parsed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileError {
+    /// Relative to the scanned root, with `/` separators.
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub span: Option<Span>,
+    pub message: String,
+}
+
+/// Everything the walk found.
+#[derive(Debug, Default)]
+pub struct Walked {
+    pub files: Vec<ParsedFile>,
+    pub errors: Vec<FileError>,
+    /// The text of files that failed to parse, for diagnostics that show the line.
+    pub failed_sources: Vec<(String, Arc<str>)>,
+}
+
+/// Finds every manifest under `root` (or `root` itself when it is a file) and parses it.
+/// Results are sorted by path so that output is the same on every run.
+pub fn walk(root: &Path, exclusions: Option<&Exclusions>) -> Walked {
+    let (base, paths) = if root.is_file() {
+        let base = root.parent().map(Path::to_path_buf).unwrap_or_default();
+        let name = root
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let kind = ManifestKind::detect(name);
+        (
+            base,
+            kind.map(|k| vec![Ok((root.to_path_buf(), k))])
+                .unwrap_or_default(),
+        )
+    } else {
+        (root.to_path_buf(), find_manifests(root, exclusions))
+    };
+
+    let mut walked = Walked::default();
+    let mut results: Vec<_> = paths
+        .into_iter()
+        .map(|found| match found {
+            Ok((path, kind)) => (relative_path(&base, &path), read_and_parse(&path, kind)),
+            Err((path, message)) => (relative_path(&base, &path), Err((message, None))),
+        })
+        .collect();
+    results.sort_by(|a, b| a.0.cmp(&b.0));
+    for (relative, result) in results {
+        match result {
+            Ok((text, lines, kind, parsed)) => walked.files.push(ParsedFile {
+                source: SourceFile {
+                    path: relative,
+                    kind,
+                    text,
+                    lines,
+                },
+                parsed,
+            }),
+            Err((message, location)) => {
+                let (line, column, span, text) = match location {
+                    Some((span, text, lines)) => {
+                        let (line, column) = lines.line_column(&text, span.offset);
+                        (Some(line), Some(column), Some(span), Some(text))
+                    }
+                    None => (None, None, None, None),
+                };
+                if let Some(text) = text {
+                    walked.failed_sources.push((relative.clone(), text));
+                }
+                walked.errors.push(FileError {
+                    file: relative,
+                    line,
+                    column,
+                    span,
+                    message,
+                });
+            }
+        }
+    }
+    walked
+}
+
+type ReadResult = Result<
+    (Arc<str>, LineIndex, ManifestKind, Parsed),
+    (String, Option<(Span, Arc<str>, LineIndex)>),
+>;
+
+fn read_and_parse(path: &Path, kind: ManifestKind) -> ReadResult {
+    let bytes = std::fs::read(path).map_err(|e| (format!("cannot read file: {e}"), None))?;
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            return Err((
+                format!("file is not valid UTF-8 (byte {})", e.valid_up_to()),
+                None,
+            ));
+        }
+    };
+    // A byte-order mark is legal in these files but meaningless to the parsers.
+    let text: Arc<str> = Arc::from(text.strip_prefix('\u{feff}').unwrap_or(text));
+    let lines = LineIndex::new(&text);
+    match kind.parse(&text) {
+        Ok(parsed) => Ok((text, lines, kind, parsed)),
+        Err(error) => {
+            let location = error.span.map(|span| (span, text.clone(), lines.clone()));
+            Err((error.message, location))
+        }
+    }
+}
+
+/// A manifest to read, or a walk error (an unreadable directory, a symlink loop).
+type Found = Result<(PathBuf, ManifestKind), (PathBuf, String)>;
+
+fn find_manifests(root: &Path, exclusions: Option<&Exclusions>) -> Vec<Found> {
+    let found = Mutex::new(Vec::new());
+    let absolute_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let exclusions = exclusions.map(|e| e.for_scan_root(&absolute_root));
+    let excluded = move |path: &Path| -> bool {
+        let Some((policy_root, globs)) = &exclusions else {
+            return false;
+        };
+        let Ok(relative) = path.strip_prefix(root) else {
+            return false;
+        };
+        match absolute_root.join(relative).strip_prefix(policy_root) {
+            Ok(from_policy) => globs.is_match(from_policy),
+            Err(_) => false,
+        }
+    };
+    WalkBuilder::new(root)
+        .hidden(false)
+        .require_git(false)
+        .filter_entry(|entry| {
+            !(entry.file_type().is_some_and(|t| t.is_dir())
+                && entry
+                    .file_name()
+                    .to_str()
+                    .is_some_and(|name| ALWAYS_SKIPPED.contains(&name)))
+        })
+        .build_parallel()
+        .run(|| {
+            let found = &found;
+            let excluded = excluded.clone();
+            Box::new(move |entry| {
+                let item = match entry {
+                    Ok(entry) => {
+                        let is_file = entry
+                            .file_type()
+                            .is_some_and(|t| t.is_file() || t.is_symlink());
+                        let kind = entry.file_name().to_str().and_then(ManifestKind::detect);
+                        match (is_file, kind) {
+                            (true, Some(kind))
+                                if !excluded(entry.path()) && entry.path().is_file() =>
+                            {
+                                Some(Ok((entry.into_path(), kind)))
+                            }
+                            _ => None,
+                        }
+                    }
+                    Err(error) => Some(Err((
+                        error_path(&error).unwrap_or_default(),
+                        walk_error_message(&error),
+                    ))),
+                };
+                if let (Some(item), Ok(mut found)) = (item, found.lock()) {
+                    found.push(item);
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    found.into_inner().unwrap_or_default()
+}
+
+fn error_path(error: &ignore::Error) -> Option<PathBuf> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        _ => None,
+    }
+}
+
+/// The error without the path prefix that `ignore` adds, since the path is reported apart.
+fn walk_error_message(error: &ignore::Error) -> String {
+    match error {
+        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => {
+            walk_error_message(err)
+        }
+        ignore::Error::Loop { ancestor, .. } => {
+            format!("symbolic link loop back to {}", ancestor.display())
+        }
+        other => other.to_string(),
+    }
+}
+
+fn relative_path(base: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(base).unwrap_or(path);
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}

@@ -1,0 +1,8 @@
+//! All integration tests build into one binary (as ripgrep's do); each module covers one
+//! command or concern, over the repositories in `fixtures/` or temporary trees.
+
+mod check;
+mod corpus;
+mod inventory;
+mod policy;
+mod util;
