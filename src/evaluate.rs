@@ -1,5 +1,6 @@
-//! Matching dependencies against the policy: which technology each dependency belongs to,
-//! and the findings that follow.
+//! Matching dependencies against the policy on a given day: which technology each dependency
+//! belongs to, and the findings that follow, with exceptions, sunsets and the unknown mode
+//! applied.
 //!
 //! A declaration yields a finding at its own line. A lockfile entry yields one only when no
 //! declaration of the repository resolves to it (a transitive package), once per lockfile,
@@ -7,15 +8,19 @@
 
 use crate::manifest::{Ecosystem, Span};
 use crate::matcher::Candidate;
-use crate::policy::{Policy, TechStatus};
+use crate::policy::{self, IssueSeverity, Origin, Policy, PolicyIssue, TechStatus, UnknownMode};
 use crate::resolve::Dependency;
+use jiff::civil::Date;
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
 /// How much a finding matters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Allowed here by a valid exception.
+    Note,
     Warning,
     Error,
 }
@@ -23,6 +28,7 @@ pub enum Severity {
 impl Severity {
     pub fn as_str(self) -> &'static str {
         match self {
+            Severity::Note => "note",
             Severity::Warning => "warning",
             Severity::Error => "error",
         }
@@ -48,12 +54,25 @@ pub struct DecisionRef {
     pub owner: Option<String>,
 }
 
-/// A dependency that the policy restricts.
+/// The exception a finding falls under.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ExceptionRef {
+    /// The decision that granted it.
+    pub decision: String,
+    pub owner: String,
+    pub expires: String,
+    /// False once `expires` has passed: the finding fails as if there were no exception.
+    pub active: bool,
+}
+
+/// A dependency that the policy restricts (or, in allowlist mode, does not know).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub severity: Severity,
+    /// `banned`, `deprecated`, or `unknown`. A deprecated technology past its sunset is banned.
     pub status: TechStatus,
-    pub technology: String,
+    /// The technology's name; null for `unknown`.
+    pub technology: Option<String>,
     pub ecosystem: Ecosystem,
     pub package: String,
     pub version: Option<String>,
@@ -62,54 +81,104 @@ pub struct Finding {
     pub line: usize,
     pub column: usize,
     pub direct: bool,
+    /// For a transitive package: the chain that brings it in, from a direct dependency.
+    pub via: Vec<String>,
     pub decision: Option<DecisionRef>,
     pub reason: Option<String>,
     pub use_instead: Option<String>,
+    /// The day a deprecated technology becomes banned.
+    pub sunset: Option<String>,
+    pub exception: Option<ExceptionRef>,
+    /// The policy file the rule came from.
+    pub policy: Option<String>,
+    /// The sentence the human output shows.
     pub message: String,
     /// The `match` entry that matched, as written in the policy.
     #[serde(skip)]
-    pub rule: String,
+    pub rule: Option<String>,
     /// The span of the declaration in `file`.
     #[serde(skip)]
     pub span: Span,
 }
 
+impl Finding {
+    /// What makes a finding the same finding across commits, whatever line it moved to.
+    pub fn identity(&self) -> (String, String, String) {
+        (
+            self.technology.clone().unwrap_or_default(),
+            self.package.clone(),
+            self.file.clone(),
+        )
+    }
+}
+
+/// Everything needed to judge dependencies.
+#[derive(Clone, Copy, Debug)]
+pub struct Context<'a> {
+    pub policy: &'a Policy,
+    /// The day dates are compared with (`--today`).
+    pub today: Date,
+    /// The scanned directory, absolute: findings' paths are relative to it, exception paths
+    /// to the policy root.
+    pub scan_root: &'a Path,
+}
+
+/// Findings plus what the scan revealed about the policy itself.
+#[derive(Clone, Debug, Default)]
+pub struct Evaluation {
+    pub findings: Vec<Finding>,
+    /// Errors (a package matched by technologies with different statuses) and warnings
+    /// (exceptions that match nothing).
+    pub issues: Vec<PolicyIssue>,
+}
+
 /// The technology `dependency` belongs to: the most restrictive status among the matching
 /// technologies, the first in the policy among equals.
 pub fn classify(policy: &Policy, dependency: &Dependency) -> Option<Classification> {
+    matches(policy, dependency).into_iter().max_by(|a, b| {
+        let (status_a, status_b) = (
+            policy.technologies[a.technology].status,
+            policy.technologies[b.technology].status,
+        );
+        // Earlier technologies win ties: compare indices in reverse.
+        status_a
+            .cmp(&status_b)
+            .then(b.technology.cmp(&a.technology))
+    })
+}
+
+/// Every technology that matches `dependency`, with the first rule of each that does.
+pub fn matches(policy: &Policy, dependency: &Dependency) -> Vec<Classification> {
     let candidate = Candidate {
         ecosystem: dependency.ecosystem,
         name: &dependency.name,
         version: dependency.version.as_deref(),
         requirement: dependency.requirement.as_deref(),
     };
-    let mut best: Option<(TechStatus, Classification)> = None;
-    for (technology_index, technology) in policy.technologies.iter().enumerate() {
-        if best.is_some_and(|(status, _)| status >= technology.status) {
-            continue;
-        }
-        if let Some(rule) = technology
-            .matchers
-            .iter()
-            .position(|rule| rule.matcher.matches(&candidate))
-        {
-            best = Some((
-                technology.status,
-                Classification {
-                    technology: technology_index,
-                    rule,
-                },
-            ));
-        }
-    }
-    best.map(|(_, classification)| classification)
+    policy
+        .technologies
+        .iter()
+        .enumerate()
+        .filter_map(|(technology, t)| {
+            let rule = t
+                .matchers
+                .iter()
+                .position(|rule| rule.matcher.matches(&candidate))?;
+            Some(Classification { technology, rule })
+        })
+        .collect()
 }
 
-/// Every finding for `dependencies`, sorted by file, line and column.
-pub fn evaluate(policy: &Policy, dependencies: &[Dependency]) -> Vec<Finding> {
+/// Judges every dependency; findings come sorted by file, line and column.
+pub fn evaluate(context: Context<'_>, dependencies: &[Dependency]) -> Evaluation {
+    let policy = context.policy;
     let mut seen_transitive = HashSet::new();
     let mut findings = Vec::new();
+    let mut conflicts: HashMap<(usize, usize), &Dependency> = HashMap::new();
+    let mut exceptions_used = vec![false; policy.exceptions.len()];
     for dependency in dependencies {
+        let matched = matches(policy, dependency);
+        record_conflicts(policy, &matched, dependency, &mut conflicts);
         if dependency.is_locked_entry() {
             if dependency.direct {
                 // Reported at the declaration that resolves to it.
@@ -120,52 +189,298 @@ pub fn evaluate(policy: &Policy, dependencies: &[Dependency]) -> Vec<Finding> {
                 continue;
             }
         }
-        let Some(classification) = classify(policy, dependency) else {
-            continue;
-        };
-        let technology = &policy.technologies[classification.technology];
-        let severity = match technology.status {
-            TechStatus::Approved => continue,
-            TechStatus::Deprecated => Severity::Warning,
-            TechStatus::Banned => Severity::Error,
-        };
-        let decision = technology.decision.map(|index| {
-            let decision = &policy.decisions[index];
-            DecisionRef {
-                id: decision.id.clone(),
-                title: decision.title.clone(),
-                url: decision.link().map(str::to_string),
-                owner: decision.owner.clone(),
+        let best = classify(policy, dependency);
+        let finding = match best {
+            Some(classification) => {
+                restricted(context, dependency, classification, &mut exceptions_used)
             }
-        });
-        findings.push(Finding {
-            severity,
-            status: technology.status,
-            technology: technology.name.clone(),
-            ecosystem: dependency.ecosystem,
-            package: dependency.name.clone(),
-            version: dependency.version.clone(),
-            requirement: dependency.requirement.clone(),
-            file: dependency.file.clone(),
-            line: dependency.line,
-            column: dependency.column,
-            direct: dependency.direct,
-            decision,
-            reason: technology.reason.clone(),
-            use_instead: technology.use_instead.clone(),
-            message: message(dependency, technology.status, &technology.name),
-            rule: technology.matchers[classification.rule].text.clone(),
-            span: dependency.span,
-        });
+            None => unknown(policy.settings.unknown, dependency),
+        };
+        findings.extend(finding);
     }
     findings.sort_by(|a, b| {
         (&a.file, a.line, a.column, &a.package).cmp(&(&b.file, b.line, b.column, &b.package))
     });
-    findings
+
+    let mut issues: Vec<PolicyIssue> = conflicts
+        .into_iter()
+        .map(|((a, b), dependency)| conflict_issue(policy, a, b, dependency))
+        .collect();
+    issues.sort_by(|a, b| a.message.cmp(&b.message));
+    // Only a scan of the whole policy root can tell that an exception matches nothing.
+    if same_dir(context.scan_root, &policy.root) {
+        for (exception, used) in policy.exceptions.iter().zip(exceptions_used) {
+            if !used {
+                let decision = &policy.decisions[exception.decision];
+                issues.push(PolicyIssue {
+                    severity: IssueSeverity::Warning,
+                    code: "stale-exception",
+                    message: format!(
+                        "the exception for `{}` granted by {} (owner: {}) matches nothing in this repository",
+                        policy.technologies[exception.technology].name, decision.id, exception.owner
+                    ),
+                    at: Some((policy.files[exception.origin.file].clone(), exception.origin.span, "stale".into())),
+                    also: Vec::new(),
+                    help: Some(format!(
+                        "no finding of `{}` lies under {}: remove the exception",
+                        policy.technologies[exception.technology].name,
+                        exception.paths.join(", ")
+                    )),
+                });
+            }
+        }
+    }
+    Evaluation { findings, issues }
 }
 
-/// The one-line statement of a finding, shared by every output format.
-fn message(dependency: &Dependency, status: TechStatus, technology: &str) -> String {
+fn same_dir(a: &Path, b: &Path) -> bool {
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    canonical(a) == canonical(b)
+}
+
+/// A finding for a dependency that some technology matches, if its status restricts it.
+fn restricted(
+    context: Context<'_>,
+    dependency: &Dependency,
+    classification: Classification,
+    exceptions_used: &mut [bool],
+) -> Option<Finding> {
+    let policy = context.policy;
+    let technology = &policy.technologies[classification.technology];
+    let sunset = technology
+        .sunset
+        .filter(|_| technology.status == TechStatus::Deprecated);
+    let past_sunset = sunset.is_some_and(|day| context.today >= day);
+    let (status, mut severity) = match technology.status {
+        TechStatus::Approved | TechStatus::Unknown => return None,
+        TechStatus::Deprecated if past_sunset => (TechStatus::Banned, Severity::Error),
+        TechStatus::Deprecated => (TechStatus::Deprecated, Severity::Warning),
+        TechStatus::Banned => (TechStatus::Banned, Severity::Error),
+    };
+    let mut message = base_message(dependency, status, Some(&technology.name));
+    match sunset {
+        Some(day) if past_sunset => {
+            message.push_str(&format!(" (deprecated until its sunset on {day})"))
+        }
+        Some(day) => message.push_str(&format!(
+            "; banned from {day}, {}",
+            in_days(policy::days_between(context.today, day))
+        )),
+        None => {}
+    }
+
+    let exception = applicable_exception(context, dependency, classification.technology);
+    let exception_ref = exception.map(|index| {
+        exceptions_used[index] = true;
+        let exception = &policy.exceptions[index];
+        let decision = &policy.decisions[exception.decision];
+        let left = policy::days_between(context.today, exception.expires);
+        let active = left >= 0;
+        if active && left < policy::EXPIRY_WARNING_DAYS {
+            severity = Severity::Warning;
+            message.push_str(&format!(
+                "; allowed here by exception {} ({}), which expires on {}, {}",
+                decision.id,
+                exception.owner,
+                exception.expires,
+                in_days(left)
+            ));
+        } else if active {
+            severity = Severity::Note;
+            message.push_str(&format!(
+                "; allowed here until {} by exception {} ({})",
+                exception.expires, decision.id, exception.owner
+            ));
+        } else {
+            message.push_str(&format!(
+                "; the exception {} ({}) expired on {}",
+                decision.id, exception.owner, exception.expires
+            ));
+        }
+        ExceptionRef {
+            decision: decision.id.clone(),
+            owner: exception.owner.clone(),
+            expires: exception.expires.to_string(),
+            active,
+        }
+    });
+
+    let decision = technology.decision.map(|index| {
+        let decision = &policy.decisions[index];
+        DecisionRef {
+            id: decision.id.clone(),
+            title: decision.title.clone(),
+            url: decision.link().map(str::to_string),
+            owner: decision.owner.clone(),
+        }
+    });
+    Some(Finding {
+        severity,
+        status,
+        technology: Some(technology.name.clone()),
+        ecosystem: dependency.ecosystem,
+        package: dependency.name.clone(),
+        version: dependency.version.clone(),
+        requirement: dependency.requirement.clone(),
+        file: dependency.file.clone(),
+        line: dependency.line,
+        column: dependency.column,
+        direct: dependency.direct,
+        via: dependency.via.clone(),
+        decision,
+        reason: technology.reason.clone(),
+        use_instead: technology.use_instead.clone(),
+        sunset: sunset.map(|d| d.to_string()),
+        exception: exception_ref,
+        policy: Some(display_policy_path(
+            policy,
+            technology.origin,
+            context.scan_root,
+        )),
+        message,
+        rule: Some(technology.matchers[classification.rule].text.clone()),
+        span: dependency.span,
+    })
+}
+
+/// The exception covering `dependency`'s file for this technology: a valid one if any (the
+/// longest-lived), else an expired one so that the message can name it.
+fn applicable_exception(
+    context: Context<'_>,
+    dependency: &Dependency,
+    technology: usize,
+) -> Option<usize> {
+    let policy = context.policy;
+    let absolute = context.scan_root.join(&dependency.file);
+    let root = std::fs::canonicalize(&policy.root).unwrap_or_else(|_| policy.root.clone());
+    let relative = absolute.strip_prefix(&root).ok()?;
+    policy
+        .exceptions
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.technology == technology && e.path_set.is_match(relative))
+        .max_by_key(|(_, e)| e.expires)
+        .map(|(index, _)| index)
+}
+
+/// Allowlist mode: a direct dependency or image that no technology names.
+fn unknown(mode: UnknownMode, dependency: &Dependency) -> Option<Finding> {
+    let severity = match mode {
+        UnknownMode::Allow => return None,
+        UnknownMode::Warn => Severity::Warning,
+        UnknownMode::Deny => Severity::Error,
+    };
+    // The project's own packages (path, workspace, file links) are not technologies, and an
+    // image that could not be resolved cannot be classified.
+    let own_or_unresolved = dependency.source.as_deref().is_some_and(|source| {
+        [
+            "path+",
+            "file:",
+            "link:",
+            "workspace:",
+            "portal:",
+            "unresolved",
+        ]
+        .iter()
+        .any(|prefix| source.starts_with(prefix))
+    });
+    if !dependency.direct || dependency.is_locked_entry() || own_or_unresolved {
+        return None;
+    }
+    let mut message = base_message(dependency, TechStatus::Unknown, None);
+    message.push_str(if mode == UnknownMode::Deny {
+        ": no technology in the policy approves it"
+    } else {
+        ": no technology in the policy names it"
+    });
+    Some(Finding {
+        severity,
+        status: TechStatus::Unknown,
+        technology: None,
+        ecosystem: dependency.ecosystem,
+        package: dependency.name.clone(),
+        version: dependency.version.clone(),
+        requirement: dependency.requirement.clone(),
+        file: dependency.file.clone(),
+        line: dependency.line,
+        column: dependency.column,
+        direct: true,
+        via: Vec::new(),
+        decision: None,
+        reason: None,
+        use_instead: None,
+        sunset: None,
+        exception: None,
+        policy: None,
+        message,
+        rule: None,
+        span: dependency.span,
+    })
+}
+
+fn record_conflicts<'d>(
+    policy: &Policy,
+    matched: &[Classification],
+    dependency: &'d Dependency,
+    conflicts: &mut HashMap<(usize, usize), &'d Dependency>,
+) {
+    for (i, a) in matched.iter().enumerate() {
+        for b in &matched[i + 1..] {
+            if policy.technologies[a.technology].status != policy.technologies[b.technology].status
+            {
+                conflicts
+                    .entry((a.technology, b.technology))
+                    .or_insert(dependency);
+            }
+        }
+    }
+}
+
+fn conflict_issue(policy: &Policy, a: usize, b: usize, dependency: &Dependency) -> PolicyIssue {
+    let (first, second) = (&policy.technologies[a], &policy.technologies[b]);
+    let rule_span = |technology: &crate::policy::Technology| {
+        let candidate = Candidate {
+            ecosystem: dependency.ecosystem,
+            name: &dependency.name,
+            version: dependency.version.as_deref(),
+            requirement: dependency.requirement.as_deref(),
+        };
+        technology
+            .matchers
+            .iter()
+            .find(|rule| rule.matcher.matches(&candidate))
+            .map_or(technology.origin.span, |rule| rule.span)
+    };
+    PolicyIssue {
+        severity: IssueSeverity::Error,
+        code: "conflicting-status",
+        message: format!(
+            "{} `{}` ({}:{}) is matched by `{}` ({}) and by `{}` ({})",
+            dependency.ecosystem,
+            dependency.name,
+            dependency.file,
+            dependency.line,
+            first.name,
+            first.status,
+            second.name,
+            second.status
+        ),
+        at: Some((
+            policy.files[first.origin.file].clone(),
+            rule_span(first),
+            format!("{} here", first.status),
+        )),
+        also: vec![(
+            policy.files[second.origin.file].clone(),
+            rule_span(second),
+            format!("{} here", second.status),
+        )],
+        help: Some("one package must have one status: narrow one of the match entries".into()),
+    }
+}
+
+/// `package `mongoose 8.0.3` is banned: MongoDB`.
+fn base_message(dependency: &Dependency, status: TechStatus, technology: Option<&str>) -> String {
     let what = match dependency.ecosystem {
         Ecosystem::Docker => "image",
         Ecosystem::Cargo => "crate",
@@ -182,8 +497,70 @@ fn message(dependency: &Dependency, status: TechStatus, technology: &str) -> Str
     } else {
         " (transitive)"
     };
-    format!(
-        "{what} `{}{version}`{how} is {status}: {technology}",
-        dependency.name
-    )
+    match technology {
+        Some(technology) => format!(
+            "{what} `{}{version}`{how} is {status}: {technology}",
+            dependency.name
+        ),
+        None => format!("{what} `{}{version}`{how} is {status}", dependency.name),
+    }
+}
+
+fn in_days(days: i32) -> String {
+    match days {
+        0 => "today".to_string(),
+        1 => "tomorrow".to_string(),
+        n => format!("in {n} days"),
+    }
+}
+
+/// The policy file of a rule, relative to the scanned directory when it can be.
+pub fn display_policy_path(policy: &Policy, origin: Origin, scan_root: &Path) -> String {
+    display_path(policy.file_of(origin), scan_root)
+}
+
+/// A file's path relative to the scanned directory when it can be, with `/`.
+pub fn display_path(file: &Path, scan_root: &Path) -> String {
+    let absolute = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+    let base = std::fs::canonicalize(scan_root).unwrap_or_else(|_| scan_root.to_path_buf());
+    relative_path(&absolute, &base)
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_else(|| file.display().to_string())
+}
+
+/// `path` relative to `base`, with `..` where needed; None across different roots.
+fn relative_path(path: &Path, base: &Path) -> Option<PathBuf> {
+    let path: Vec<_> = path.components().collect();
+    let base: Vec<_> = base.components().collect();
+    if path.first() != base.first() {
+        return None;
+    }
+    let common = path.iter().zip(&base).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..base.len() {
+        out.push("..");
+    }
+    for component in &path[common..] {
+        out.push(component);
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(
+            relative_path(Path::new("/a/b/c.toml"), Path::new("/a/b")),
+            Some(PathBuf::from("c.toml"))
+        );
+        assert_eq!(
+            relative_path(Path::new("/a/org/p.toml"), Path::new("/a/b")),
+            Some(PathBuf::from("../org/p.toml"))
+        );
+        assert_eq!(in_days(37), "in 37 days");
+        assert_eq!(in_days(1), "tomorrow");
+    }
 }

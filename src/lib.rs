@@ -9,6 +9,9 @@
 //! ```
 
 pub mod evaluate;
+pub mod explain;
+pub mod git;
+pub mod init;
 pub mod lines;
 pub mod manifest;
 pub mod matcher;
@@ -17,8 +20,9 @@ pub mod report;
 pub mod resolve;
 pub mod scan;
 
-use evaluate::{Finding, Severity};
-use policy::{Policy, TechStatus};
+use evaluate::{Context, Finding, Severity};
+use jiff::civil::Date;
+use policy::{IssueSeverity, Policy, PolicyIssue, TechStatus};
 use resolve::Dependency;
 use scan::{Exclusions, FileError};
 use serde::Serialize;
@@ -67,7 +71,11 @@ pub fn scan(root: &Path, policy: Option<&Policy>) -> Scan {
 #[derive(Debug)]
 pub struct CheckOutcome {
     pub scan: Scan,
+    /// Findings to report (with `--new-since`, only the new ones).
     pub findings: Vec<Finding>,
+    /// What the scan showed about the policy: errors (a package under two statuses) stop the
+    /// check; warnings (overdue reviews, expired or stale exceptions) are reported with it.
+    pub policy_issues: Vec<PolicyIssue>,
     pub summary: Summary,
 }
 
@@ -84,6 +92,10 @@ pub struct Summary {
     pub errors: usize,
     /// Findings with severity warning.
     pub warnings: usize,
+    /// Findings allowed by a valid exception.
+    pub notes: usize,
+    /// With `--new-since`: findings that already existed at that revision (not reported).
+    pub existing: usize,
     /// Files that could not be read or parsed.
     pub unreadable_files: usize,
 }
@@ -92,7 +104,7 @@ impl CheckOutcome {
     /// ripgrep's convention: 2 when the tool could not do its whole job, else 1 when
     /// something failed the check, else 0.
     pub fn exit_code(&self) -> i32 {
-        if !self.scan.errors.is_empty() {
+        if !self.scan.errors.is_empty() || self.policy_errors().next().is_some() {
             2
         } else if self.summary.errors > 0 {
             1
@@ -100,12 +112,91 @@ impl CheckOutcome {
             0
         }
     }
+
+    pub fn policy_errors(&self) -> impl Iterator<Item = &PolicyIssue> {
+        self.policy_issues
+            .iter()
+            .filter(|i| i.severity == IssueSeverity::Error)
+    }
+}
+
+/// Options of a check beyond the policy.
+#[derive(Clone, Debug)]
+pub struct CheckOptions {
+    /// The day dates are compared with.
+    pub today: Date,
+    /// Report only findings that did not exist at this git revision.
+    pub new_since: Option<String>,
+}
+
+/// Why a check could not run at all.
+#[derive(Debug)]
+pub enum CheckError {
+    /// `--new-since` could not read the base revision.
+    Git(git::GitError),
+}
+
+impl std::fmt::Display for CheckError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CheckError::Git(e) => write!(f, "--new-since: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for CheckError {}
+
+/// Today in the local time zone.
+pub fn today() -> Date {
+    jiff::Zoned::now().date()
 }
 
 /// Scans `root` and checks it against `policy`.
-pub fn check(root: &Path, policy: &Policy) -> CheckOutcome {
+pub fn check(
+    root: &Path,
+    policy: &Policy,
+    options: &CheckOptions,
+) -> Result<CheckOutcome, CheckError> {
     let mut scan = scan(root, Some(policy));
-    let findings = evaluate::evaluate(policy, &scan.dependencies);
+    let scan_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let scan_dir = if scan_root.is_file() {
+        scan_root
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+    } else {
+        scan_root.clone()
+    };
+    let context = Context {
+        policy,
+        today: options.today,
+        scan_root: &scan_dir,
+    };
+    let evaluation = evaluate::evaluate(context, &scan.dependencies);
+    let mut findings = evaluation.findings;
+    let mut existing = 0;
+    if let Some(rev) = &options.new_since {
+        let exclusions = Exclusions {
+            root: policy.root.clone(),
+            globs: policy.settings.exclude.clone(),
+        }
+        .filter(&scan_dir);
+        let entries =
+            git::manifests_at(&scan_dir, rev, Some(&exclusions)).map_err(CheckError::Git)?;
+        let base = scan::parse_entries(entries);
+        let base_dependencies = resolve::resolve(&base.files);
+        let before: std::collections::HashSet<_> = evaluate::evaluate(context, &base_dependencies)
+            .findings
+            .iter()
+            .map(Finding::identity)
+            .collect();
+        let total = findings.len();
+        findings.retain(|f| !before.contains(&f.identity()));
+        existing = total - findings.len();
+    }
+    let mut policy_issues = policy.date_warnings(options.today);
+    policy_issues.extend(evaluation.issues);
+    let count = |severity| findings.iter().filter(|f| f.severity == severity).count();
     let summary = Summary {
         files: scan.files_scanned,
         dependencies: scan
@@ -118,14 +209,10 @@ pub fn check(root: &Path, policy: &Policy) -> CheckOutcome {
             .iter()
             .filter(|d| d.is_locked_entry())
             .count(),
-        errors: findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .count(),
-        warnings: findings
-            .iter()
-            .filter(|f| f.severity == Severity::Warning)
-            .count(),
+        errors: count(Severity::Error),
+        warnings: count(Severity::Warning),
+        notes: count(Severity::Note),
+        existing,
         unreadable_files: scan.errors.len(),
     };
     // Reports quote only the files that have something to say.
@@ -136,11 +223,12 @@ pub fn check(root: &Path, policy: &Policy) -> CheckOutcome {
         .collect();
     scan.sources
         .retain(|path, _| quoted.contains(path.as_str()));
-    CheckOutcome {
+    Ok(CheckOutcome {
         scan,
         findings,
+        policy_issues,
         summary,
-    }
+    })
 }
 
 /// One line of `techpolicy inventory`.

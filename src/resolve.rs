@@ -40,6 +40,11 @@ pub struct Dependency {
     pub section: String,
     /// The lockfile a declaration was resolved through, or that lists this entry.
     pub lockfile: Option<String>,
+    /// For a lockfile entry that no declaration resolves to: the shortest chain of packages
+    /// that brings it in, from a direct dependency to the package's dependent (the package
+    /// itself is not repeated). Empty for declarations, direct entries, and entries that
+    /// nothing in the lockfile's graph reaches.
+    pub via: Vec<String>,
 }
 
 impl Dependency {
@@ -109,6 +114,7 @@ pub fn resolve(files: &[ParsedFile]) -> Vec<Dependency> {
                 source: declared.source,
                 section: declared.section,
                 lockfile,
+                via: Vec::new(),
             });
         }
     }
@@ -117,8 +123,12 @@ pub fn resolve(files: &[ParsedFile]) -> Vec<Dependency> {
         let Parsed::Lockfile(lockfile) = &file.parsed else {
             continue;
         };
+        let chains = Chains::new(lockfile, &used[file_index]);
         for (package_index, package) in lockfile.packages.iter().enumerate() {
             let (line, column) = file.source.line_column(package.span);
+            // The project's own packages (workspace members) count as direct: nothing
+            // pulls them in, and they are not third-party technologies to report.
+            let direct = package.local || used[file_index].contains(&package_index);
             out.push(Dependency {
                 ecosystem: file.source.kind.ecosystem(),
                 name: package.name.clone(),
@@ -128,12 +138,15 @@ pub fn resolve(files: &[ParsedFile]) -> Vec<Dependency> {
                 line,
                 column,
                 span: package.span,
-                // The project's own packages (workspace members) count as direct: nothing
-                // pulls them in, and they are not third-party technologies to report.
-                direct: package.local || used[file_index].contains(&package_index),
+                direct,
                 source: package.source.clone(),
                 section: LOCKFILE_SECTION.to_string(),
                 lockfile: Some(file.source.path.clone()),
+                via: if direct {
+                    Vec::new()
+                } else {
+                    chains.to(package_index)
+                },
             });
         }
     }
@@ -242,6 +255,7 @@ struct LockRef<'a> {
     lockfile: &'a Lockfile,
     by_install_path: &'a HashMap<&'a str, usize>,
     by_name: &'a HashMap<&'a str, Vec<usize>>,
+    descriptors: &'a HashMap<&'a str, usize>,
     /// npm: the manifest's directory relative to the lockfile's (`""` for the lock's root).
     importer: &'a str,
 }
@@ -253,6 +267,7 @@ struct LockIndex<'a> {
     by_dir: HashMap<(&'a str, Ecosystem), usize>,
     by_install_path: HashMap<usize, HashMap<&'a str, usize>>,
     by_name: HashMap<usize, HashMap<&'a str, Vec<usize>>>,
+    descriptors: HashMap<usize, HashMap<&'a str, usize>>,
 }
 
 impl<'a> LockIndex<'a> {
@@ -260,19 +275,29 @@ impl<'a> LockIndex<'a> {
         let mut by_dir: HashMap<(&str, Ecosystem), usize> = HashMap::new();
         let mut by_install_path = HashMap::new();
         let mut by_name = HashMap::new();
+        let mut descriptors = HashMap::new();
         for (index, file) in files.iter().enumerate() {
             let Parsed::Lockfile(lockfile) = &file.parsed else {
                 continue;
             };
             let key = (parent_dir(&file.source.path), file.source.kind.ecosystem());
-            // npm reads npm-shrinkwrap.json in preference to package-lock.json.
             let prefer = match by_dir.get(&key) {
                 None => true,
-                Some(&existing) => files[existing].source.path.ends_with("package-lock.json"),
+                Some(&existing) => {
+                    lock_rank(&file.source.path) < lock_rank(&files[existing].source.path)
+                }
             };
             if prefer {
                 by_dir.insert(key, index);
             }
+            descriptors.insert(
+                index,
+                lockfile
+                    .descriptors
+                    .iter()
+                    .map(|(d, i)| (d.as_str(), *i))
+                    .collect(),
+            );
             let mut paths = HashMap::new();
             let mut names: HashMap<&str, Vec<usize>> = HashMap::new();
             for (package_index, package) in lockfile.packages.iter().enumerate() {
@@ -292,6 +317,7 @@ impl<'a> LockIndex<'a> {
             by_dir,
             by_install_path,
             by_name,
+            descriptors,
         }
     }
 
@@ -304,6 +330,7 @@ impl<'a> LockIndex<'a> {
             lockfile,
             by_install_path: self.by_install_path.get(&index)?,
             by_name: self.by_name.get(&index)?,
+            descriptors: self.descriptors.get(&index)?,
             importer,
         })
     }
@@ -328,7 +355,7 @@ impl<'a> LockIndex<'a> {
                 return None;
             };
             let importer = relative_to(dir, lock_dir);
-            if lockfile.workspaces.iter().any(|w| w == importer) {
+            if lockfile.covers_subtree || lockfile.workspaces.iter().any(|w| w == importer) {
                 self.lock_ref(index, importer)
             } else {
                 None
@@ -337,13 +364,52 @@ impl<'a> LockIndex<'a> {
     }
 }
 
-/// Node's lookup: `<dir>/node_modules/<key>` for the importer's directory and each ancestor.
+/// The package an npm declaration resolves to, by the lockfile's own rules: pnpm records each
+/// workspace's direct dependencies; yarn keys entries by descriptor (`name@range`); a
+/// package-lock follows Node's lookup, `<dir>/node_modules/<key>` from the importer's
+/// directory up.
 fn resolve_npm(lock: &LockRef<'_>, declared: &Declared) -> Option<usize> {
     let key = declared.alias.as_deref().unwrap_or(&declared.name);
+    if !lock.lockfile.importers.is_empty() {
+        let importer = lock
+            .lockfile
+            .importers
+            .iter()
+            .find(|i| i.path == lock.importer)?;
+        return importer
+            .dependencies
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, i)| *i);
+    }
+    if !lock.descriptors.is_empty() {
+        let range = declared.requirement.as_deref().unwrap_or("*");
+        let spec = match &declared.alias {
+            Some(_) => format!("npm:{}@{range}", declared.name),
+            None => range.to_string(),
+        };
+        // Classic yarn keeps the spec as written; berry prefixes registry ranges with `npm:`.
+        return [format!("{key}@{spec}"), format!("{key}@npm:{spec}")]
+            .iter()
+            .find_map(|descriptor| lock.descriptors.get(descriptor.as_str()).copied());
+    }
     ancestors(lock.importer).find_map(|dir| {
         let path = join(dir, &format!("node_modules/{key}"));
         lock.by_install_path.get(path.as_str()).copied()
     })
+}
+
+/// Which npm lockfile a directory's package manager reads when there are several: npm's
+/// shrinkwrap before its package-lock, then pnpm's, then yarn's.
+fn lock_rank(path: &str) -> usize {
+    const ORDER: [&str; 4] = [
+        "npm-shrinkwrap.json",
+        "package-lock.json",
+        "pnpm-lock.yaml",
+        "yarn.lock",
+    ];
+    let name = path.rsplit('/').next().unwrap_or(path);
+    ORDER.iter().position(|n| *n == name).unwrap_or(ORDER.len())
 }
 
 /// Cargo: the member's own lock entry names the exact version when the lock holds several;
@@ -384,6 +450,69 @@ fn resolve_cargo(lock: &LockRef<'_>, manifest: &Manifest, declared: &Declared) -
         .filter(|(version, _)| requirement.as_ref().is_none_or(|req| req.matches(version)))
         .max()
         .map(|(_, i)| i)
+}
+
+/// Shortest "introduced by" chains in one lockfile's graph: a breadth-first search from the
+/// packages that declarations resolve to (and the project's own packages), so that every
+/// package knows the dependent through which it was first reached.
+struct Chains<'a> {
+    lockfile: &'a Lockfile,
+    /// Per package: the package it was reached from, None for the roots and the unreached.
+    parent: Vec<Option<usize>>,
+    roots: Vec<bool>,
+}
+
+impl<'a> Chains<'a> {
+    fn new(lockfile: &'a Lockfile, used: &HashSet<usize>) -> Chains<'a> {
+        let count = lockfile.packages.len();
+        let mut parent = vec![None; count];
+        let mut seen = vec![false; count];
+        let mut roots = vec![false; count];
+        let mut queue = std::collections::VecDeque::new();
+        // Sorted so that, among chains of equal length, the same one is chosen on every run.
+        let mut starts: Vec<usize> = used.iter().copied().collect();
+        starts.sort_unstable();
+        starts.extend((0..count).filter(|&i| lockfile.packages[i].local && !used.contains(&i)));
+        for start in starts {
+            if !seen[start] {
+                seen[start] = true;
+                roots[start] = true;
+                queue.push_back(start);
+            }
+        }
+        while let Some(current) = queue.pop_front() {
+            for &next in &lockfile.packages[current].depends_on {
+                if next < count && !seen[next] {
+                    seen[next] = true;
+                    parent[next] = Some(current);
+                    queue.push_back(next);
+                }
+            }
+        }
+        Chains {
+            lockfile,
+            parent,
+            roots,
+        }
+    }
+
+    /// Names from the first non-local package on the path down to `package`'s dependent.
+    fn to(&self, package: usize) -> Vec<String> {
+        let mut chain = Vec::new();
+        let mut current = self.parent.get(package).copied().flatten();
+        while let Some(index) = current {
+            let entry = &self.lockfile.packages[index];
+            if !entry.local {
+                chain.push(entry.name.clone());
+            }
+            if self.roots[index] {
+                break;
+            }
+            current = self.parent[index];
+        }
+        chain.reverse();
+        chain
+    }
 }
 
 #[cfg(test)]

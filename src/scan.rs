@@ -28,16 +28,21 @@ impl Exclusions {
     /// The globs that apply to a scan of `scan_root`. A glob that covers the scanned directory
     /// itself is dropped: pointing techpolicy at an excluded tree scans it, as ripgrep
     /// searches a path named on its command line even when it is ignored.
-    fn for_scan_root(&self, scan_root: &Path) -> (PathBuf, GlobSet) {
+    pub fn filter(&self, scan_root: &Path) -> ExcludeFilter {
+        let scan_root =
+            std::fs::canonicalize(scan_root).unwrap_or_else(|_| scan_root.to_path_buf());
         let policy_root = std::fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
-        let inside = scan_root.strip_prefix(&policy_root).ok();
+        let inside = scan_root
+            .strip_prefix(&policy_root)
+            .ok()
+            .map(Path::to_path_buf);
         let mut builder = GlobSetBuilder::new();
         for pattern in &self.globs {
             let Ok(glob) = Glob::new(pattern) else {
                 continue;
             };
             let matcher = glob.compile_matcher();
-            let covers_scan_root = inside.is_some_and(|relative| {
+            let covers_scan_root = inside.as_ref().is_some_and(|relative| {
                 !relative.as_os_str().is_empty()
                     && (matcher.is_match(relative)
                         || matcher.is_match(relative.join("techpolicy-probe")))
@@ -46,7 +51,32 @@ impl Exclusions {
                 builder.add(glob);
             }
         }
-        (policy_root, builder.build().unwrap_or_default())
+        ExcludeFilter {
+            scan_root,
+            policy_root,
+            globs: builder.build().unwrap_or_default(),
+        }
+    }
+}
+
+/// The exclusions of one scan, ready to test paths relative to the scanned directory.
+#[derive(Clone, Debug)]
+pub struct ExcludeFilter {
+    scan_root: PathBuf,
+    policy_root: PathBuf,
+    globs: GlobSet,
+}
+
+impl ExcludeFilter {
+    pub fn is_excluded(&self, relative: &Path) -> bool {
+        match self
+            .scan_root
+            .join(relative)
+            .strip_prefix(&self.policy_root)
+        {
+            Ok(from_policy) => self.globs.is_match(from_policy),
+            Err(_) => false,
+        }
     }
 }
 
@@ -111,19 +141,34 @@ pub fn walk(root: &Path, exclusions: Option<&Exclusions>) -> Walked {
     } else {
         (root.to_path_buf(), find_manifests(root, exclusions))
     };
-
-    let mut walked = Walked::default();
-    let mut results: Vec<_> = paths
+    let entries = paths
         .into_iter()
         .map(|found| match found {
-            Ok((path, kind)) => (relative_path(&base, &path), read_and_parse(&path, kind)),
-            Err((path, message)) => (relative_path(&base, &path), Err((message, None))),
+            Ok((path, kind)) => (relative_path(&base, &path), kind, read(&path)),
+            // A walk error is reported under the kind of nothing in particular.
+            Err((path, message)) => (
+                relative_path(&base, &path),
+                ManifestKind::PackageJson,
+                Err(message),
+            ),
         })
         .collect();
-    results.sort_by(|a, b| a.0.cmp(&b.0));
-    for (relative, result) in results {
+    parse_entries(entries)
+}
+
+/// A file to parse: its relative path, its kind, and its bytes or why they could not be read.
+pub type Entry = (String, ManifestKind, Result<Vec<u8>, String>);
+
+/// Parses files however they were obtained (from the disk, from a git revision).
+pub fn parse_entries(mut entries: Vec<Entry>) -> Walked {
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut walked = Walked::default();
+    for (relative, kind, bytes) in entries {
+        let result = bytes
+            .map_err(|message| (message, None))
+            .and_then(|bytes| parse_bytes(&bytes, kind));
         match result {
-            Ok((text, lines, kind, parsed)) => walked.files.push(ParsedFile {
+            Ok((text, lines, parsed)) => walked.files.push(ParsedFile {
                 source: SourceFile {
                     path: relative,
                     kind,
@@ -156,14 +201,23 @@ pub fn walk(root: &Path, exclusions: Option<&Exclusions>) -> Walked {
     walked
 }
 
-type ReadResult = Result<
-    (Arc<str>, LineIndex, ManifestKind, Parsed),
-    (String, Option<(Span, Arc<str>, LineIndex)>),
->;
+/// Whether a path found some other way than the walk (a git tree) would have been walked:
+/// not under a directory the walk always skips.
+pub fn is_walked_path(relative: &str) -> bool {
+    let mut components = relative.split('/').collect::<Vec<_>>();
+    components.pop();
+    !components.iter().any(|c| ALWAYS_SKIPPED.contains(c))
+}
 
-fn read_and_parse(path: &Path, kind: ManifestKind) -> ReadResult {
-    let bytes = std::fs::read(path).map_err(|e| (format!("cannot read file: {e}"), None))?;
-    let text = match std::str::from_utf8(&bytes) {
+type ParseResult =
+    Result<(Arc<str>, LineIndex, Parsed), (String, Option<(Span, Arc<str>, LineIndex)>)>;
+
+fn read(path: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))
+}
+
+fn parse_bytes(bytes: &[u8], kind: ManifestKind) -> ParseResult {
+    let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
             return Err((
@@ -176,7 +230,7 @@ fn read_and_parse(path: &Path, kind: ManifestKind) -> ReadResult {
     let text: Arc<str> = Arc::from(text.strip_prefix('\u{feff}').unwrap_or(text));
     let lines = LineIndex::new(&text);
     match kind.parse(&text) {
-        Ok(parsed) => Ok((text, lines, kind, parsed)),
+        Ok(parsed) => Ok((text, lines, parsed)),
         Err(error) => {
             let location = error.span.map(|span| (span, text.clone(), lines.clone()));
             Err((error.message, location))
@@ -189,18 +243,11 @@ type Found = Result<(PathBuf, ManifestKind), (PathBuf, String)>;
 
 fn find_manifests(root: &Path, exclusions: Option<&Exclusions>) -> Vec<Found> {
     let found = Mutex::new(Vec::new());
-    let absolute_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let exclusions = exclusions.map(|e| e.for_scan_root(&absolute_root));
+    let filter = exclusions.map(|e| e.filter(root));
     let excluded = move |path: &Path| -> bool {
-        let Some((policy_root, globs)) = &exclusions else {
-            return false;
-        };
-        let Ok(relative) = path.strip_prefix(root) else {
-            return false;
-        };
-        match absolute_root.join(relative).strip_prefix(policy_root) {
-            Ok(from_policy) => globs.is_match(from_policy),
-            Err(_) => false,
+        match (&filter, path.strip_prefix(root)) {
+            (Some(filter), Ok(relative)) => filter.is_excluded(relative),
+            _ => false,
         }
     };
     WalkBuilder::new(root)

@@ -5,6 +5,8 @@
 //! names itself, so one reader serves them all; `dependencies` strings are kept as written.
 //! Spans come from `toml::de::DeTable` so findings can point at each entry.
 
+use std::collections::HashMap;
+
 use super::{LockedPackage, Lockfile, ParseError, Span};
 use toml::de::{DeTable, DeValue};
 
@@ -44,12 +46,55 @@ pub fn parse(text: &str) -> Result<Lockfile, ParseError> {
         }
     }
     packages.sort_by_key(|p| p.span.offset);
+    link_dependencies(&mut packages);
 
     Ok(Lockfile {
         format_version: format_version(root),
         packages,
-        workspaces: Vec::new(),
+        ..Lockfile::default()
     })
+}
+
+/// Resolves each `dependencies` string to the package it names. Cargo writes the version (and
+/// the source) only when the name alone is ambiguous.
+fn link_dependencies(packages: &mut [LockedPackage]) {
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (index, package) in packages.iter().enumerate() {
+        by_name
+            .entry(package.name.as_str())
+            .or_default()
+            .push(index);
+    }
+    let edges: Vec<Vec<usize>> = packages
+        .iter()
+        .map(|package| {
+            package
+                .dependencies
+                .iter()
+                .filter_map(|entry| {
+                    let mut words = entry.split_whitespace();
+                    let candidates = by_name.get(words.next()?)?;
+                    match (words.next(), candidates.as_slice()) {
+                        (None, [only]) => Some(*only),
+                        (Some(version), _) => {
+                            let source = words
+                                .next()
+                                .map(|s| s.trim_start_matches('(').trim_end_matches(')'));
+                            candidates.iter().copied().find(|&i| {
+                                packages[i].version == version
+                                    && source
+                                        .is_none_or(|s| packages[i].source.as_deref() == Some(s))
+                            })
+                        }
+                        (None, _) => None,
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    for (package, edges) in packages.iter_mut().zip(edges) {
+        package.depends_on = edges;
+    }
 }
 
 /// The value's TOML type with its article, for messages ("an array", "a string").
@@ -110,6 +155,7 @@ fn package(entry: &DeTable<'_>) -> Option<LockedPackage> {
         version: version.to_owned(),
         span: Span::from_range(name_key.span()),
         install_path: String::new(),
+        depends_on: Vec::new(),
         local: source.is_none(),
         source,
         dependencies,

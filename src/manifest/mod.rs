@@ -191,28 +191,49 @@ impl Declared {
     }
 }
 
-/// A lockfile (Cargo.lock, package-lock.json, npm-shrinkwrap.json): the resolved package set.
+/// A lockfile: the resolved package set and how its packages depend on each other.
 #[derive(Clone, Debug, Default)]
 pub struct Lockfile {
-    /// The format version the file declares (`version = 3`, `"lockfileVersion": 2`).
+    /// The format version the file declares (`version = 3`, `"lockfileVersion": 2`,
+    /// `lockfileVersion: '9.0'` as 9, yarn berry's `__metadata.version`; yarn classic is 1).
     pub format_version: Option<u32>,
     /// Every package entry, in file order.
     pub packages: Vec<LockedPackage>,
-    /// npm only: the workspace packages the lock covers, as paths relative to the lockfile's
+    /// Which package.json files the lock covers, as directories relative to the lockfile's
     /// directory (`""` for the root, `packages/a`). Cargo lists its members as packages
     /// without a `source` instead.
     pub workspaces: Vec<String>,
+    /// The lock covers every package.json below its directory whether listed in `workspaces`
+    /// or not (yarn classic records no workspace list).
+    pub covers_subtree: bool,
+    /// Direct dependencies as the lockfile itself records them for each workspace (pnpm
+    /// `importers`). Empty when the lock leaves that to a lookup (package-lock's
+    /// `node_modules` paths, yarn's descriptors).
+    pub importers: Vec<Importer>,
+    /// yarn: every descriptor of an entry's key (`lodash@^4.17.0`, `lodash@npm:^4.17.0`), to the
+    /// package it resolves to.
+    pub descriptors: Vec<(String, usize)>,
+}
+
+/// One workspace of a lockfile and the packages its declarations resolve to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Importer {
+    /// Directory relative to the lockfile's (`""` for the root).
+    pub path: String,
+    /// (the key as the package.json declares it, alias or name; index into `packages`).
+    pub dependencies: Vec<(String, usize)>,
 }
 
 /// One resolved package in a lockfile.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LockedPackage {
     pub name: String,
     pub version: String,
-    /// Where the entry stands in the lockfile (its `[[package]]` header, its `"node_modules/x"` key).
+    /// Where the entry stands in the lockfile: the `name` key of a `[[package]]`, the
+    /// `"node_modules/x"` key, the yarn entry's key line, the pnpm package key.
     pub span: Span,
     /// npm: the install path (`node_modules/a/node_modules/b`, nested v1 trees flattened to the
-    /// same form). Cargo: empty.
+    /// same form). Otherwise empty.
     pub install_path: String,
     /// Cargo: the `source` (`registry+...`, `git+...`), None for workspace members and path
     /// packages. npm: the `resolved` URL or spec when present.
@@ -223,6 +244,9 @@ pub struct LockedPackage {
     /// Cargo: the entry's `dependencies` strings as written (`serde`, `serde 1.0.1`,
     /// `serde 1.0.1 (registry+...)`). npm: the names of its dependencies.
     pub dependencies: Vec<String>,
+    /// The packages this one depends on, as indices into `Lockfile::packages`, resolved by the
+    /// parser with its format's rules. Edges that the file does not resolve are left out.
+    pub depends_on: Vec<usize>,
 }
 
 /// Why a file could not be parsed.

@@ -45,7 +45,47 @@ pub fn parse(text: &str) -> Result<Lockfile, ParseError> {
             read_tree(&doc, tree, "", &mut lock.packages);
         }
     }
+    link_dependencies(&mut lock.packages);
     Ok(lock)
+}
+
+/// Resolves each dependency name the way Node does: `<dir>/node_modules/<name>` from the
+/// dependent's own install path upwards.
+fn link_dependencies(packages: &mut [LockedPackage]) {
+    let by_path: std::collections::HashMap<&str, usize> = packages
+        .iter()
+        .enumerate()
+        .map(|(index, package)| (package.install_path.as_str(), index))
+        .collect();
+    let edges: Vec<Vec<usize>> = packages
+        .iter()
+        .map(|package| {
+            package
+                .dependencies
+                .iter()
+                .filter_map(|name| {
+                    let mut dir = package.install_path.as_str();
+                    loop {
+                        let candidate = if dir.is_empty() {
+                            format!("{NODE_MODULES}{name}")
+                        } else {
+                            format!("{dir}/{NODE_MODULES}{name}")
+                        };
+                        if let Some(&found) = by_path.get(candidate.as_str()) {
+                            return Some(found);
+                        }
+                        if dir.is_empty() {
+                            return None;
+                        }
+                        dir = dir.rfind('/').map_or("", |slash| &dir[..slash]);
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    for (package, edges) in packages.iter_mut().zip(edges) {
+        package.depends_on = edges;
+    }
 }
 
 fn lockfile_version(value: &Value) -> Option<u32> {
@@ -95,6 +135,7 @@ fn read_packages(doc: &JsonObject, packages: &Object, lock: &mut Lockfile) {
             source: get(entry, "resolved").and_then(as_str).map(str::to_owned),
             local: false,
             dependencies: dependency_names(entry, &PACKAGE_DEPENDENCY_SECTIONS),
+            depends_on: Vec::new(),
         });
     }
 }
@@ -168,6 +209,7 @@ fn tree_package(
         source: source.map(str::to_owned),
         local: false,
         dependencies: dependency_names(entry, &["requires"]),
+        depends_on: Vec::new(),
     })
 }
 

@@ -4,7 +4,7 @@
 
 use crate::evaluate::{Finding, Severity};
 use crate::manifest::Span;
-use crate::policy::{PolicyError, PolicyIssue};
+use crate::policy::{IssueSeverity, PolicyError, PolicyIssue};
 use crate::scan::FileError;
 use crate::CheckOutcome;
 use miette::{
@@ -82,12 +82,16 @@ pub fn render_file_errors(
     for error in errors {
         let source = sources.get(&error.file).cloned();
         let diagnostic = SourceDiagnostic {
-            message: format!("cannot parse {}: {}", error.file, error.message),
-            code: "techpolicy::unreadable-file",
-            severity: miette::Severity::Error,
-            source: source.map(|text| NamedSource::new(&error.file, text)),
-            label: error.span.map(|span| (span, "here".to_string())),
-            help: None,
+            source: source.map(|text| NamedSource::new(error.file.clone(), text)),
+            labels: error
+                .span
+                .map(|span| (span, "here".to_string()))
+                .into_iter()
+                .collect(),
+            ..SourceDiagnostic::plain(
+                format!("cannot parse {}: {}", error.file, error.message),
+                "techpolicy::unreadable-file",
+            )
         };
         render(&handler, &diagnostic, &mut out);
     }
@@ -96,65 +100,80 @@ pub fn render_file_errors(
 
 /// Why no policy could be used.
 pub fn render_policy_error(error: &PolicyError, style: Style) -> String {
-    let handler = style.handler();
-    let mut out = String::new();
     match error {
-        PolicyError::Invalid {
-            path,
-            source,
-            issues,
-        } => {
-            let name = path.display().to_string();
-            for issue in issues {
-                let PolicyIssue {
-                    message,
-                    span,
-                    label,
-                    help,
-                } = issue;
-                let diagnostic = SourceDiagnostic {
-                    message: message.clone(),
-                    code: "techpolicy::invalid-policy",
-                    severity: miette::Severity::Error,
-                    source: Some(NamedSource::new(&name, source.clone())),
-                    label: span.map(|span| (span, label.clone())),
-                    help: help.clone(),
-                };
-                render(&handler, &diagnostic, &mut out);
-            }
+        PolicyError::Invalid { path, issues } => {
+            let mut out = render_policy_issues(issues, style);
             out.push_str(&format!(
-                "{name}: {} error{} in the policy; nothing was checked\n",
+                "{}: {} error{} in the policy; nothing was checked\n",
+                path.display(),
                 issues.len(),
                 plural(issues.len())
             ));
+            out
         }
         PolicyError::NotFound { .. } => {
             let diagnostic = SourceDiagnostic {
-                message: error.to_string(),
-                code: "techpolicy::no-policy",
-                severity: miette::Severity::Error,
-                source: None,
-                label: None,
                 help: Some(
-                    "create techpolicy.toml at the repository root (policies/example.toml is a starting point), or pass --policy FILE"
+                    "create techpolicy.toml at the repository root (`techpolicy init` writes a starter), or pass --policy FILE"
                         .into(),
                 ),
+                ..SourceDiagnostic::plain(error.to_string(), "techpolicy::no-policy")
             };
-            render(&handler, &diagnostic, &mut out);
+            rendered(&style.handler(), &diagnostic)
         }
-        PolicyError::Unreadable { .. } => {
-            let diagnostic = SourceDiagnostic {
-                message: error.to_string(),
-                code: "techpolicy::unreadable-policy",
-                severity: miette::Severity::Error,
-                source: None,
-                label: None,
-                help: None,
-            };
-            render(&handler, &diagnostic, &mut out);
-        }
+        PolicyError::Unreadable { .. } => rendered(
+            &style.handler(),
+            &SourceDiagnostic::plain(error.to_string(), "techpolicy::unreadable-policy"),
+        ),
+    }
+}
+
+/// Problems in the policy, each at its line, with the other lines involved.
+pub fn render_policy_issues(issues: &[PolicyIssue], style: Style) -> String {
+    let handler = style.handler();
+    let mut out = String::new();
+    for issue in issues {
+        render(&handler, &issue_diagnostic(issue), &mut out);
     }
     out
+}
+
+fn issue_diagnostic(issue: &PolicyIssue) -> SourceDiagnostic {
+    let severity = match issue.severity {
+        IssueSeverity::Error => miette::Severity::Error,
+        IssueSeverity::Warning => miette::Severity::Warning,
+    };
+    let mut diagnostic = SourceDiagnostic {
+        severity,
+        help: issue.help.clone(),
+        ..SourceDiagnostic::plain(
+            issue.message.clone(),
+            &format!("techpolicy::{}", issue.code),
+        )
+    };
+    if let Some((file, span, label)) = &issue.at {
+        diagnostic.source = Some(NamedSource::new(
+            file.path.display().to_string(),
+            file.text.clone(),
+        ));
+        diagnostic.labels.push((*span, label.clone()));
+        for (other, span, label) in &issue.also {
+            if Arc::ptr_eq(other, file) {
+                diagnostic.labels.push((*span, label.clone()));
+            } else {
+                diagnostic.related.push(SourceDiagnostic {
+                    severity: miette::Severity::Advice,
+                    source: Some(NamedSource::new(
+                        other.path.display().to_string(),
+                        other.text.clone(),
+                    )),
+                    labels: vec![(*span, label.clone())],
+                    ..SourceDiagnostic::plain(format!("see {}", other.path.display()), "")
+                });
+            }
+        }
+    }
+    diagnostic
 }
 
 fn summary_line(outcome: &CheckOutcome) -> String {
@@ -188,6 +207,12 @@ fn plural(count: usize) -> &'static str {
     } else {
         "s"
     }
+}
+
+fn rendered(handler: &GraphicalReportHandler, diagnostic: &dyn Diagnostic) -> String {
+    let mut out = String::new();
+    render(handler, diagnostic, &mut out);
+    out
 }
 
 fn render(handler: &GraphicalReportHandler, diagnostic: &dyn Diagnostic, out: &mut String) {
@@ -235,6 +260,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
         Some(match self.finding.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
+            Severity::Note => miette::Severity::Advice,
         })
     }
 
@@ -247,18 +273,42 @@ impl Diagnostic for FindingDiagnostic<'_> {
         if let Some(instead) = &f.use_instead {
             lines.push(format!("use instead: {instead}"));
         }
-        match &f.decision {
-            Some(decision) => {
+        if !f.via.is_empty() {
+            lines.push(format!(
+                "introduced by: {} → {}",
+                f.via.join(" → "),
+                f.package
+            ));
+        }
+        if let Some(exception) = &f.exception {
+            let state = if exception.active {
+                "expires"
+            } else {
+                "expired"
+            };
+            lines.push(format!(
+                "exception: granted by {} to {}, {state} {}",
+                exception.decision, exception.owner, exception.expires
+            ));
+        }
+        match (&f.decision, &f.technology) {
+            (Some(decision), _) => {
                 lines.push(format!("decision: {} \"{}\"", decision.id, decision.title));
                 // On a line of its own so that wrapping never splits the link.
                 if let Some(url) = &decision.url {
                     lines.push(format!("see: {url}"));
                 }
             }
-            None => lines.push(format!(
-                "rule: technology \"{}\" matches `{}`",
-                f.technology, f.rule
+            (None, Some(technology)) => lines.push(format!(
+                "rule: technology \"{technology}\" matches `{}`",
+                f.rule.as_deref().unwrap_or_default()
             )),
+            (None, None) => lines.push(
+                "classify it in the policy: add it to an approved technology, or deprecate or ban it".to_string(),
+            ),
+        }
+        if let Some(policy) = &f.policy {
+            lines.push(format!("policy: {policy}"));
         }
         Some(Box::new(lines.join("\n")))
     }
@@ -274,15 +324,16 @@ impl Diagnostic for FindingDiagnostic<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let f = self.finding;
-        let by = match &f.decision {
-            Some(decision) => format!("{} by {}", f.status, decision.id),
-            None => format!("{}", f.status),
+        let mut label = match (&f.decision, &f.exception) {
+            (_, Some(exception)) if exception.active => {
+                format!("{}, allowed by {}", f.status, exception.decision)
+            }
+            (Some(decision), _) => format!("{} by {}", f.status, decision.id),
+            (None, _) => f.status.to_string(),
         };
-        let label = if f.direct {
-            by
-        } else {
-            format!("{by} (transitive dependency)")
-        };
+        if !f.direct {
+            label.push_str(" (transitive dependency)");
+        }
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
             Some(label),
             source_span(f.span),
@@ -290,14 +341,31 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 }
 
-/// A diagnostic about a file (a manifest or the policy) with an optional labelled span.
+/// A diagnostic about a file (a manifest or the policy) with labelled spans, and related
+/// diagnostics for lines in other files.
 struct SourceDiagnostic {
     message: String,
-    code: &'static str,
+    /// Empty for related notes, which have none.
+    code: String,
     severity: miette::Severity,
     source: Option<NamedSource<Arc<str>>>,
-    label: Option<(Span, String)>,
+    labels: Vec<(Span, String)>,
     help: Option<String>,
+    related: Vec<SourceDiagnostic>,
+}
+
+impl SourceDiagnostic {
+    fn plain(message: String, code: &str) -> SourceDiagnostic {
+        SourceDiagnostic {
+            message,
+            code: code.to_string(),
+            severity: miette::Severity::Error,
+            source: None,
+            labels: Vec::new(),
+            help: None,
+            related: Vec::new(),
+        }
+    }
 }
 
 impl fmt::Debug for SourceDiagnostic {
@@ -316,7 +384,7 @@ impl std::error::Error for SourceDiagnostic {}
 
 impl Diagnostic for SourceDiagnostic {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(self.code))
+        (!self.code.is_empty()).then(|| Box::new(&self.code) as Box<dyn fmt::Display>)
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -334,11 +402,19 @@ impl Diagnostic for SourceDiagnostic {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let (span, label) = self.label.as_ref()?;
         self.source.as_ref()?;
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-            Some(label.clone()),
-            source_span(*span),
-        ))))
+        if self.labels.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.labels.iter().map(|(span, label)| {
+            LabeledSpan::new_with_span(Some(label.clone()), source_span(*span))
+        })))
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|d| d as &dyn Diagnostic)))
     }
 }

@@ -1,6 +1,7 @@
 //! The JSON reports: the contract scripts and other tools rely on, documented in the README.
 //! Field names and meanings only ever grow; `version` changes if one must change.
 
+use crate::evaluate::display_path;
 use crate::scan::FileError;
 use crate::{CheckOutcome, Inventory};
 use serde_json::{json, Value};
@@ -10,10 +11,24 @@ pub const FORMAT_VERSION: u32 = 1;
 
 /// `techpolicy check --format json`.
 pub fn render_check(outcome: &CheckOutcome) -> String {
+    let warnings: Vec<Value> = outcome
+        .policy_issues
+        .iter()
+        .map(|issue| {
+            json!({
+                "code": issue.code,
+                "severity": issue.severity,
+                "file": issue.at.as_ref().map(|(file, _, _)| display_path(&file.path, &outcome.scan.root)),
+                "line": issue.line(),
+                "message": issue.message,
+            })
+        })
+        .collect();
     let document = json!({
         "version": FORMAT_VERSION,
         "findings": outcome.findings,
         "errors": errors(&outcome.scan.errors),
+        "policy": warnings,
         "summary": outcome.summary,
     });
     to_text(&document)

@@ -1,0 +1,156 @@
+//! Reading manifests as they were at a git revision, without checking it out, for
+//! `check --new-since REV`: the tree is listed with `git ls-tree` and the blobs read in one
+//! `git cat-file --batch` process.
+
+use crate::manifest::ManifestKind;
+use crate::scan::{self, Entry, ExcludeFilter};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// Why a revision could not be read.
+#[derive(Debug)]
+pub struct GitError {
+    pub message: String,
+}
+
+impl std::fmt::Display for GitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for GitError {}
+
+fn git(dir: &Path) -> Command {
+    let mut command = Command::new("git");
+    command.arg("-C").arg(dir);
+    command
+}
+
+fn run(mut command: Command, what: &str) -> Result<Vec<u8>, GitError> {
+    let output = command.output().map_err(|e| GitError {
+        message: format!("cannot run git to {what}: {e}"),
+    })?;
+    if !output.status.success() {
+        return Err(GitError {
+            message: format!(
+                "git could not {what}: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            ),
+        });
+    }
+    Ok(output.stdout)
+}
+
+/// The manifests under `dir` (a directory inside a git work tree) as they were at `rev`, as
+/// entries relative to `dir`, ready for [`scan::parse_entries`].
+pub fn manifests_at(
+    dir: &Path,
+    rev: &str,
+    exclusions: Option<&ExcludeFilter>,
+) -> Result<Vec<Entry>, GitError> {
+    let mut verify = git(dir);
+    verify
+        .args(["rev-parse", "--verify", "--quiet", "--end-of-options"])
+        .arg(format!("{rev}^{{commit}}"));
+    let commit = run(verify, &format!("find revision `{rev}`"))?;
+    let commit = String::from_utf8_lossy(&commit).trim().to_string();
+    if commit.is_empty() {
+        return Err(GitError {
+            message: format!("`{rev}` is not a commit in this repository"),
+        });
+    }
+
+    let mut list = git(dir);
+    // Paths come out relative to `dir`, which is what findings use.
+    list.args(["ls-tree", "-r", "-z", "--name-only", &commit, "--", "."]);
+    let listing = run(list, "list the files of the revision")?;
+    let mut wanted: Vec<(String, ManifestKind)> = Vec::new();
+    for path in listing.split(|b| *b == 0).filter(|p| !p.is_empty()) {
+        let Ok(path) = std::str::from_utf8(path) else {
+            continue;
+        };
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let Some(kind) = ManifestKind::detect(name) else {
+            continue;
+        };
+        if !scan::is_walked_path(path) || exclusions.is_some_and(|e| e.is_excluded(Path::new(path)))
+        {
+            continue;
+        }
+        wanted.push((path.to_string(), kind));
+    }
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let contents = read_blobs(dir, &commit, wanted.iter().map(|(p, _)| p.as_str()))?;
+    Ok(wanted
+        .into_iter()
+        .zip(contents)
+        .map(|((path, kind), bytes)| (path, kind, bytes))
+        .collect())
+}
+
+/// Reads `paths` (relative to `dir`) at `commit` through one `git cat-file --batch`.
+fn read_blobs<'a>(
+    dir: &Path,
+    commit: &str,
+    paths: impl Iterator<Item = &'a str>,
+) -> Result<Vec<Result<Vec<u8>, String>>, GitError> {
+    let mut child = git(dir)
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| GitError {
+            message: format!("cannot run git to read files: {e}"),
+        })?;
+    let mut stdin = child.stdin.take().ok_or_else(|| GitError {
+        message: "cannot write to git".into(),
+    })?;
+    let stdout = child.stdout.take().ok_or_else(|| GitError {
+        message: "cannot read from git".into(),
+    })?;
+    // `./` makes the path relative to `dir` rather than to the top of the repository.
+    let requests: Vec<String> = paths.map(|p| format!("{commit}:./{p}\n")).collect();
+    let count = requests.len();
+    let writer = std::thread::spawn(move || {
+        for request in requests {
+            if stdin.write_all(request.as_bytes()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut reader = BufReader::new(stdout);
+    let mut out = Vec::with_capacity(count);
+    for _ in 0..count {
+        let mut header = String::new();
+        if reader.read_line(&mut header).map_err(io_error)? == 0 {
+            break;
+        }
+        // `<oid> blob <size>`, or `<object> missing`.
+        let mut fields = header.split_whitespace();
+        let (_, kind, size) = (fields.next(), fields.next(), fields.next());
+        match (kind, size.and_then(|s| s.parse::<usize>().ok())) {
+            (Some("blob"), Some(size)) => {
+                let mut bytes = vec![0; size];
+                reader.read_exact(&mut bytes).map_err(io_error)?;
+                let mut newline = [0u8; 1];
+                reader.read_exact(&mut newline).map_err(io_error)?;
+                out.push(Ok(bytes));
+            }
+            _ => out.push(Err(format!("cannot read at {commit}: {}", header.trim()))),
+        }
+    }
+    let _ = writer.join();
+    let _ = child.wait();
+    Ok(out)
+}
+
+fn io_error(error: std::io::Error) -> GitError {
+    GitError {
+        message: format!("cannot read from git: {error}"),
+    }
+}
