@@ -5,4 +5,5 @@ mod check;
 mod corpus;
 mod inventory;
 mod policy;
+mod process;
 mod util;

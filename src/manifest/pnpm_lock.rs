@@ -29,6 +29,13 @@ const EDGE_SECTIONS: [&str; 2] = ["dependencies", "optionalDependencies"];
 /// project's direct dependencies.
 const IMPORTER_SECTIONS: [&str; 3] = ["dependencies", "devDependencies", "optionalDependencies"];
 
+/// saphyr builds nested collections recursively, so deep enough nesting overflows the stack
+/// (about a thousand levels on a 2 MiB thread in a debug build) instead of failing. It caps
+/// flow nesting (`[[[`) at 255 levels itself. Each level of block nesting takes at least one
+/// column before a line's content, as indentation or as `- `, `? `, `: ` indicators, so
+/// bounding that prefix bounds the depth; pnpm writes a handful of levels.
+const MAX_LINE_PREFIX: usize = 256;
+
 /// A `packages` key left out because no package name and version could be read from it or
 /// from its entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,6 +69,7 @@ pub fn parse(text: &str) -> Result<Lockfile, ParseError> {
 ///
 /// As [`parse`].
 pub fn parse_with_skipped(text: &str) -> Result<(Lockfile, Vec<SkippedKey>), ParseError> {
+    check_nesting(text)?;
     let positions = Positions::new(text);
     let documents =
         MarkedYaml::load_from_str(text).map_err(|error| yaml_error(&error, &positions))?;
@@ -127,6 +135,29 @@ pub fn parse_with_skipped(text: &str) -> Result<(Lockfile, Vec<SkippedKey>), Par
     }
     lock.packages = reader.packages;
     Ok((lock, reader.skipped))
+}
+
+/// Refuses a text nested deeper than [`MAX_LINE_PREFIX`] allows, before saphyr sees it.
+fn check_nesting(text: &str) -> Result<(), ParseError> {
+    let mut offset = 0;
+    for (number, line) in text.split('\n').enumerate() {
+        let prefix = line
+            .bytes()
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'-' | b'?' | b':'))
+            .count();
+        if prefix > MAX_LINE_PREFIX {
+            return Err(ParseError::at(
+                format!(
+                    "line {} starts {prefix} columns deep; a pnpm lockfile never nests this \
+                     deep, and reading it could exhaust the stack",
+                    number + 1
+                ),
+                Span::new(offset, prefix),
+            ));
+        }
+        offset += line.len() + 1;
+    }
+    Ok(())
 }
 
 /// The lockfile of a project that is not a workspace: it covers the root project only.
@@ -339,7 +370,7 @@ impl Reader<'_, '_> {
     /// The package a dependency `dep_name: reference` points at. The reference is a version
     /// with or without peers (`1.0.0`, `1.0.0_react@18.2.0`, `1.0.0(react@18.2.0)`), or it
     /// repeats a key: an alias's real package (`/real/1.0.0`, `/real@1.0.0`, `real@1.0.0`), a
-    /// git or tarball dependency (`github.com/org/repo/<commit>`), or the part of a v9 key
+    /// git or tarball dependency (`git.example/org/repo/<commit>`), or the part of a v9 key
     /// after `name@` (`https://...`, `file:...`).
     fn resolve(&self, dep_name: &str, reference: &str) -> Option<usize> {
         if reference.starts_with("link:") {

@@ -412,8 +412,8 @@ impl Loader<'_> {
         let layer = raw::read(&file, &mut self.issues);
         self.stack.push(normalise(path));
         for base in &layer.extends {
-            let base_path = path.parent().unwrap_or(Path::new("")).join(&base.value);
-            let key = normalise(&base_path);
+            let base_path = normalise(&path.parent().unwrap_or(Path::new("")).join(&base.value));
+            let key = base_path.clone();
             if self.stack.contains(&key) {
                 let chain: Vec<String> = self
                     .stack
