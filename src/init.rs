@@ -13,19 +13,7 @@ pub fn starter_policy(inventory: &Inventory, today: jiff::civil::Date) -> String
     let mut used: BTreeMap<(Ecosystem, String), Vec<String>> = BTreeMap::new();
     for entry in &inventory.entries {
         let dependency = &entry.dependency;
-        let own = dependency.source.as_deref().is_some_and(|s| {
-            [
-                "path+",
-                "file:",
-                "link:",
-                "workspace:",
-                "portal:",
-                "unresolved",
-            ]
-            .iter()
-            .any(|p| s.starts_with(p))
-        });
-        if dependency.is_locked_entry() || own {
+        if dependency.is_locked_entry() || dependency.is_own_package() {
             continue;
         }
         used.entry((dependency.ecosystem, dependency.name.clone()))

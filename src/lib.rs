@@ -41,6 +41,32 @@ pub struct Scan {
     pub errors: Vec<FileError>,
     /// The text of every manifest that was read, by relative path, for reports that quote it.
     pub sources: BTreeMap<String, Arc<str>>,
+    /// The scanned directory relative to the top of its git work tree (`services/api/`, or
+    /// empty at the top or outside a repository): what code hosts need in front of paths.
+    pub repo_prefix: String,
+}
+
+/// `root` relative to the nearest ancestor holding `.git`, with `/` and a trailing `/`.
+fn repo_prefix(root: &Path) -> String {
+    let absolute = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let dir = if absolute.is_file() {
+        absolute.parent().map(Path::to_path_buf).unwrap_or_default()
+    } else {
+        absolute
+    };
+    let Some(top) = dir.ancestors().find(|a| a.join(".git").exists()) else {
+        return String::new();
+    };
+    let relative = dir.strip_prefix(top).unwrap_or(Path::new(""));
+    let parts: Vec<String> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("{}/", parts.join("/"))
+    }
 }
 
 /// Walks `root`, parses every manifest and resolves declarations against lockfiles. The
@@ -64,6 +90,7 @@ pub fn scan(root: &Path, policy: Option<&Policy>) -> Scan {
         dependencies,
         errors: walked.errors,
         sources,
+        repo_prefix: repo_prefix(root),
     }
 }
 
@@ -98,6 +125,10 @@ pub struct Summary {
     pub existing: usize,
     /// Files that could not be read or parsed.
     pub unreadable_files: usize,
+    /// Direct dependencies and images (declarations that are not the project's own packages).
+    pub direct_dependencies: usize,
+    /// Of those, the ones on an approved technology.
+    pub approved_direct_dependencies: usize,
 }
 
 impl CheckOutcome {
@@ -194,6 +225,18 @@ pub fn check(
         findings.retain(|f| !before.contains(&f.identity()));
         existing = total - findings.len();
     }
+    let direct: Vec<&resolve::Dependency> = scan
+        .dependencies
+        .iter()
+        .filter(|d| !d.is_locked_entry() && !d.is_own_package())
+        .collect();
+    let approved = direct
+        .iter()
+        .filter(|d| {
+            evaluate::classify(policy, d)
+                .is_some_and(|c| policy.technologies[c.technology].status == TechStatus::Approved)
+        })
+        .count();
     let mut policy_issues = policy.date_warnings(options.today);
     policy_issues.extend(evaluation.issues);
     let count = |severity| findings.iter().filter(|f| f.severity == severity).count();
@@ -214,6 +257,8 @@ pub fn check(
         notes: count(Severity::Note),
         existing,
         unreadable_files: scan.errors.len(),
+        direct_dependencies: direct.len(),
+        approved_direct_dependencies: approved,
     };
     // Reports quote only the files that have something to say.
     let quoted: std::collections::HashSet<&str> = findings

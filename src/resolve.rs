@@ -51,6 +51,23 @@ impl Dependency {
     pub fn is_locked_entry(&self) -> bool {
         self.section == LOCKFILE_SECTION
     }
+
+    /// A declaration of the project's own code (a path or workspace dependency, a file link)
+    /// or an image that could not be resolved: nothing a policy can classify.
+    pub fn is_own_package(&self) -> bool {
+        self.source.as_deref().is_some_and(|source| {
+            [
+                "path+",
+                "file:",
+                "link:",
+                "workspace:",
+                "portal:",
+                "unresolved",
+            ]
+            .iter()
+            .any(|prefix| source.starts_with(prefix))
+        })
+    }
 }
 
 const LOCKFILE_SECTION: &str = "lockfile";

@@ -73,7 +73,11 @@ pub fn parse_with_skipped(text: &str) -> Result<(Lockfile, Vec<SkippedKey>), Par
     let positions = Positions::new(text);
     let documents =
         MarkedYaml::load_from_str(text).map_err(|error| yaml_error(&error, &positions))?;
-    let root = documents.iter().map(untagged).filter(|doc| !is_null(doc)).last();
+    let root = documents
+        .iter()
+        .map(untagged)
+        .filter(|doc| !is_null(doc))
+        .last();
     let Some(root) = root else {
         // An empty lockfile still stands for the project beside it.
         return Ok((single_project(Lockfile::default()), Vec::new()));
@@ -247,7 +251,8 @@ impl Reader<'_, '_> {
                 }
                 None => {
                     let index = self.packages.len();
-                    self.by_name_version.insert((name.clone(), version.clone()), index);
+                    self.by_name_version
+                        .insert((name.clone(), version.clone()), index);
                     self.packages.push(LockedPackage {
                         name,
                         version,
@@ -342,7 +347,10 @@ impl Reader<'_, '_> {
     fn importer_dependencies(&self, importer: &MarkedYaml<'_>) -> Vec<(String, usize)> {
         let mut dependencies = Vec::new();
         for (section_key, section) in entries(importer) {
-            if !IMPORTER_SECTIONS.iter().any(|name| key_is(section_key, name)) {
+            if !IMPORTER_SECTIONS
+                .iter()
+                .any(|name| key_is(section_key, name))
+            {
                 continue;
             }
             for (dep_key, value) in entries(section) {
@@ -416,7 +424,11 @@ impl Reader<'_, '_> {
 
 /// A package's name and version: the entry's `name` and `version` fields when it has them
 /// (packages that do not come from the registry), else what the key says.
-fn identity(key: &str, entry: &MarkedYaml<'_>, positions: &Positions<'_>) -> Option<(String, String)> {
+fn identity(
+    key: &str,
+    entry: &MarkedYaml<'_>,
+    positions: &Positions<'_>,
+) -> Option<(String, String)> {
     let field = |name: &str| {
         lookup(entry, name)
             .and_then(|value| scalar_text(value, positions))
@@ -710,4 +722,1065 @@ fn closing_quote(text: &str, quote: char) -> Option<usize> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span_text(text: &str, span: Span) -> &str {
+        text.get(span.offset..span.offset + span.len)
+            .unwrap_or("<span out of range>")
+    }
+
+    fn parse_ok(text: &str) -> Lockfile {
+        match parse(text) {
+            Ok(lock) => lock,
+            Err(error) => panic!("parse failed: {error:?}"),
+        }
+    }
+
+    fn parse_err(text: &str) -> ParseError {
+        match parse(text) {
+            Ok(lock) => panic!("{text:?} should fail, got {lock:?}"),
+            Err(error) => error,
+        }
+    }
+
+    fn id(package: &LockedPackage) -> String {
+        format!("{}@{}", package.name, package.version)
+    }
+
+    /// `name@version` and the span text of every package, checking the invariants on the way.
+    fn summary<'t>(text: &'t str, lock: &Lockfile) -> Vec<(String, &'t str)> {
+        for package in &lock.packages {
+            assert!(!package.local, "{package:?}");
+            assert!(package.install_path.is_empty(), "{package:?}");
+        }
+        lock.packages
+            .iter()
+            .map(|p| (id(p), span_text(text, p.span)))
+            .collect()
+    }
+
+    fn row<'t>(id: &str, span: &'t str) -> (String, &'t str) {
+        (id.to_string(), span)
+    }
+
+    fn package<'l>(lock: &'l Lockfile, wanted: &str) -> &'l LockedPackage {
+        match lock.packages.iter().find(|p| id(p) == wanted) {
+            Some(package) => package,
+            None => panic!("no {wanted} in {:?}", lock.packages),
+        }
+    }
+
+    /// `name@version` of what a package depends on.
+    fn depends_on(lock: &Lockfile, wanted: &str) -> Vec<String> {
+        package(lock, wanted)
+            .depends_on
+            .iter()
+            .map(|&index| lock.packages.get(index).map(id).unwrap_or_default())
+            .collect()
+    }
+
+    fn names(lock: &Lockfile, wanted: &str) -> Vec<String> {
+        package(lock, wanted).dependencies.clone()
+    }
+
+    /// (path, [(declared key, name@version)]) per importer.
+    fn importers(lock: &Lockfile) -> Vec<(String, Vec<(String, String)>)> {
+        lock.importers
+            .iter()
+            .map(|importer| {
+                let deps = importer
+                    .dependencies
+                    .iter()
+                    .map(|(key, index)| {
+                        let target = lock.packages.get(*index).map(id).unwrap_or_default();
+                        (key.clone(), target)
+                    })
+                    .collect();
+                (importer.path.clone(), deps)
+            })
+            .collect()
+    }
+
+    fn deps(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(key, target)| (key.to_string(), target.to_string()))
+            .collect()
+    }
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|item| item.to_string()).collect()
+    }
+
+    const V5: &str = "lockfileVersion: 5.4
+
+specifiers:
+  '@types/node': ^18.0.0
+  react-dom: ^18.2.0
+  tsl: npm:tslib@^2
+
+dependencies:
+  react-dom: 18.2.0_react@18.2.0
+  tsl: /tslib/2.5.0
+
+devDependencies:
+  '@types/node': 18.11.18
+
+optionalDependencies:
+  fsevents: 2.3.2
+
+packages:
+
+  /@types/node/18.11.18:
+    resolution: {integrity: sha512-AAAA}
+    dev: true
+
+  /fsevents/2.3.2:
+    resolution: {integrity: sha512-BBBB}
+    optional: true
+
+  /loose-envify/1.4.0:
+    dependencies:
+      js-tokens: 4.0.0
+
+  /react-dom/18.2.0_react@18.2.0:
+    peerDependencies:
+      react: ^18.2.0
+    dependencies:
+      loose-envify: 1.4.0
+      react: 18.2.0
+    dev: false
+
+  /react-dom/18.2.0_react@18.2.0+scheduler@0.23.0:
+    dependencies:
+      loose-envify: 1.4.0
+      missing: 1.0.0
+      react: 18.2.0
+      scheduler: 0.23.0_react@18.2.0
+
+  /react/18.2.0:
+    dependencies:
+      loose-envify: 1.4.0
+
+  /scheduler/0.23.0_react@18.2.0:
+    dependencies:
+      loose-envify: 1.4.0
+
+  /js-tokens/4.0.0:
+    resolution: {tarball: https://registry.example/js-tokens/-/js-tokens-4.0.0.tgz}
+
+  /tslib/2.5.0:
+    resolution: {integrity: sha512-CCCC}
+";
+
+    #[test]
+    fn v5_packages_with_peer_suffixes_merged() {
+        let lock = parse_ok(V5);
+        assert_eq!(lock.format_version, Some(5));
+        assert_eq!(
+            summary(V5, &lock),
+            vec![
+                row("@types/node@18.11.18", "/@types/node/18.11.18"),
+                row("fsevents@2.3.2", "/fsevents/2.3.2"),
+                row("loose-envify@1.4.0", "/loose-envify/1.4.0"),
+                // The second peer variant is merged into the first.
+                row("react-dom@18.2.0", "/react-dom/18.2.0_react@18.2.0"),
+                row("react@18.2.0", "/react/18.2.0"),
+                row("scheduler@0.23.0", "/scheduler/0.23.0_react@18.2.0"),
+                row("js-tokens@4.0.0", "/js-tokens/4.0.0"),
+                row("tslib@2.5.0", "/tslib/2.5.0"),
+            ]
+        );
+        assert_eq!(
+            package(&lock, "js-tokens@4.0.0").source.as_deref(),
+            Some("https://registry.example/js-tokens/-/js-tokens-4.0.0.tgz")
+        );
+        assert_eq!(package(&lock, "tslib@2.5.0").source, None);
+        assert!(!lock.covers_subtree);
+        assert!(lock.descriptors.is_empty());
+    }
+
+    #[test]
+    fn v5_edges_and_single_project_importer() {
+        let lock = parse_ok(V5);
+        // Both peer variants contribute; `missing` has no entry, so it has a name only.
+        assert_eq!(
+            names(&lock, "react-dom@18.2.0"),
+            strings(&["loose-envify", "react", "missing", "scheduler"])
+        );
+        assert_eq!(
+            depends_on(&lock, "react-dom@18.2.0"),
+            strings(&["loose-envify@1.4.0", "react@18.2.0", "scheduler@0.23.0"])
+        );
+        // A dependency on a package listed later in the file.
+        assert_eq!(
+            depends_on(&lock, "loose-envify@1.4.0"),
+            strings(&["js-tokens@4.0.0"])
+        );
+        assert_eq!(lock.workspaces, strings(&[""]));
+        assert_eq!(
+            importers(&lock),
+            vec![(
+                String::new(),
+                deps(&[
+                    ("react-dom", "react-dom@18.2.0"),
+                    // An alias: declared as `tsl`, the package is tslib.
+                    ("tsl", "tslib@2.5.0"),
+                    ("@types/node", "@types/node@18.11.18"),
+                    ("fsevents", "fsevents@2.3.2"),
+                ])
+            )]
+        );
+    }
+
+    #[test]
+    fn v5_workspace_importers_skip_links() {
+        let text = "lockfileVersion: 5.3
+
+importers:
+
+  .:
+    specifiers:
+      typescript: ^4.6.0
+    devDependencies:
+      typescript: 4.6.2
+
+  packages/a:
+    specifiers:
+      b: workspace:*
+      lodash-es: npm:lodash@^4
+    dependencies:
+      b: link:../b
+      lodash-es: /lodash/4.17.21
+
+  packages/b:
+    specifiers: {}
+
+packages:
+
+  /lodash/4.17.21:
+    dev: false
+
+  /typescript/4.6.2:
+    hasBin: true
+    dev: true
+";
+        let lock = parse_ok(text);
+        assert_eq!(lock.workspaces, strings(&["", "packages/a", "packages/b"]));
+        assert_eq!(
+            importers(&lock),
+            vec![
+                (String::new(), deps(&[("typescript", "typescript@4.6.2")])),
+                (
+                    "packages/a".to_string(),
+                    deps(&[("lodash-es", "lodash@4.17.21")])
+                ),
+                ("packages/b".to_string(), vec![]),
+            ]
+        );
+    }
+
+    const V6: &str = "lockfileVersion: '6.0'
+
+settings:
+  autoInstallPeers: true
+  excludeLinksFromLockfile: false
+
+dependencies:
+  '@scope/ui':
+    specifier: ^1.0.0
+    version: 1.0.0(react-dom@18.2.0)(react@18.2.0)
+  string-width-cjs:
+    specifier: npm:string-width@^4.2.0
+    version: /string-width@4.2.3
+
+devDependencies:
+  react:
+    specifier: ^18.2.0
+    version: 18.2.0
+
+packages:
+
+  /@scope/ui@1.0.0(react-dom@18.2.0)(react@18.2.0):
+    resolution: {integrity: sha512-AAAA}
+    peerDependencies:
+      react: '>=17'
+    dependencies:
+      react: 18.2.0
+      react-dom: 18.2.0(react@18.2.0)
+    dev: false
+
+  /@scope/ui@1.0.0(react@18.2.0):
+    dependencies:
+      react: 18.2.0
+      tiny: 0.1.0(react@18.2.0)
+    dev: false
+
+  /react-dom@18.2.0(react@18.2.0):
+    dependencies:
+      react: 18.2.0
+
+  /react@18.2.0:
+    dev: true
+
+  /string-width@4.2.3:
+    dependencies:
+      strip: /strip-ansi@6.0.1
+
+  /strip-ansi@6.0.1:
+    dev: false
+";
+
+    #[test]
+    fn v6_parenthesised_peers_scopes_and_aliases() {
+        let lock = parse_ok(V6);
+        assert_eq!(lock.format_version, Some(6));
+        assert_eq!(
+            summary(V6, &lock),
+            vec![
+                row(
+                    "@scope/ui@1.0.0",
+                    "/@scope/ui@1.0.0(react-dom@18.2.0)(react@18.2.0)"
+                ),
+                row("react-dom@18.2.0", "/react-dom@18.2.0(react@18.2.0)"),
+                row("react@18.2.0", "/react@18.2.0"),
+                row("string-width@4.2.3", "/string-width@4.2.3"),
+                row("strip-ansi@6.0.1", "/strip-ansi@6.0.1"),
+            ]
+        );
+        assert_eq!(
+            names(&lock, "@scope/ui@1.0.0"),
+            strings(&["react", "react-dom", "tiny"])
+        );
+        assert_eq!(
+            depends_on(&lock, "@scope/ui@1.0.0"),
+            strings(&["react@18.2.0", "react-dom@18.2.0"])
+        );
+        assert_eq!(names(&lock, "string-width@4.2.3"), strings(&["strip"]));
+        assert_eq!(
+            depends_on(&lock, "string-width@4.2.3"),
+            strings(&["strip-ansi@6.0.1"])
+        );
+        assert_eq!(
+            importers(&lock),
+            vec![(
+                String::new(),
+                deps(&[
+                    ("@scope/ui", "@scope/ui@1.0.0"),
+                    ("string-width-cjs", "string-width@4.2.3"),
+                    ("react", "react@18.2.0"),
+                ])
+            )]
+        );
+    }
+
+    const V9: &str = "lockfileVersion: '9.0'
+
+settings:
+  autoInstallPeers: true
+  excludeLinksFromLockfile: false
+
+catalogs:
+  default:
+    vite:
+      specifier: ^5.0.0
+      version: 5.0.0
+
+importers:
+
+  .:
+    devDependencies:
+      vite:
+        specifier: 'catalog:'
+        version: 5.0.0(@types/node@20.1.0)
+      '@types/node':
+        specifier: ^20
+        version: 20.1.0
+
+  packages/app:
+    dependencies:
+      lib:
+        specifier: workspace:*
+        version: link:../lib
+      react-types:
+        specifier: npm:@types/react@^18
+        version: '@types/react@18.2.0'
+      esbuild:
+        specifier: ^0.19.0
+        version: 0.19.0
+
+  packages/lib: {}
+
+packages:
+
+  '@types/node@20.1.0':
+    resolution: {integrity: sha512-AAAA}
+
+  '@types/react@18.2.0':
+    resolution: {integrity: sha512-BBBB}
+
+  esbuild@0.19.0:
+    resolution: {integrity: sha512-CCCC}
+    hasBin: true
+
+  vite@5.0.0:
+    resolution: {integrity: sha512-DDDD}
+    peerDependencies:
+      '@types/node': ^18.0.0 || >=20.0.0
+
+snapshots:
+
+  '@types/node@20.1.0': {}
+
+  '@types/react@18.2.0': {}
+
+  esbuild@0.19.0:
+    optional: true
+
+  vite@5.0.0(@types/node@20.1.0):
+    dependencies:
+      esbuild: 0.19.0
+    optionalDependencies:
+      '@types/node': 20.1.0
+
+  vite@5.0.0:
+    dependencies:
+      esbuild: 0.19.0
+      rollup: 4.0.0
+";
+
+    #[test]
+    fn v9_packages_and_snapshot_edges() {
+        let lock = parse_ok(V9);
+        assert_eq!(lock.format_version, Some(9));
+        // `catalogs` and `settings` hold no packages.
+        assert_eq!(
+            summary(V9, &lock),
+            vec![
+                row("@types/node@20.1.0", "@types/node@20.1.0"),
+                row("@types/react@18.2.0", "@types/react@18.2.0"),
+                row("esbuild@0.19.0", "esbuild@0.19.0"),
+                row("vite@5.0.0", "vite@5.0.0"),
+            ]
+        );
+        // Both snapshots of vite contribute.
+        assert_eq!(
+            names(&lock, "vite@5.0.0"),
+            strings(&["esbuild", "@types/node", "rollup"])
+        );
+        assert_eq!(
+            depends_on(&lock, "vite@5.0.0"),
+            strings(&["esbuild@0.19.0", "@types/node@20.1.0"])
+        );
+        assert!(names(&lock, "esbuild@0.19.0").is_empty());
+    }
+
+    #[test]
+    fn v9_importers_with_links_and_aliases() {
+        let lock = parse_ok(V9);
+        assert_eq!(
+            lock.workspaces,
+            strings(&["", "packages/app", "packages/lib"])
+        );
+        assert_eq!(
+            importers(&lock),
+            vec![
+                (
+                    String::new(),
+                    deps(&[
+                        ("vite", "vite@5.0.0"),
+                        ("@types/node", "@types/node@20.1.0"),
+                    ])
+                ),
+                (
+                    "packages/app".to_string(),
+                    deps(&[
+                        ("react-types", "@types/react@18.2.0"),
+                        ("esbuild", "esbuild@0.19.0"),
+                    ])
+                ),
+                ("packages/lib".to_string(), vec![]),
+            ]
+        );
+    }
+
+    #[test]
+    fn v5_non_registry_keys_use_name_and_version_fields() {
+        let text = "lockfileVersion: 5.4
+
+specifiers:
+  from-git: git+ssh://git@git.example/org/from-git.git#main
+  local: file:./vendor/local.tgz
+  remote: https://files.example/remote-2.0.0.tgz
+
+dependencies:
+  from-git: git.example/org/from-git/0123456789abcdef0123456789abcdef01234567
+  local: file:./vendor/local.tgz
+  remote: '@files.example/remote-2.0.0.tgz'
+
+packages:
+
+  git.example/org/from-git/0123456789abcdef0123456789abcdef01234567:
+    resolution: {commit: 0123456789abcdef0123456789abcdef01234567, repo: git+ssh://git@git.example/org/from-git.git, type: git}
+    name: from-git
+    version: 1.0.0
+    dependencies:
+      remote: '@files.example/remote-2.0.0.tgz'
+    dev: false
+
+  file:vendor/local.tgz:
+    resolution: {integrity: sha512-AAAA, tarball: file:vendor/local.tgz}
+    name: '@corp/local'
+    version: 0.0.1
+    dev: false
+
+  '@files.example/remote-2.0.0.tgz':
+    resolution: {tarball: https://files.example/remote-2.0.0.tgz}
+    name: remote
+    version: 2.0.0
+    dev: false
+
+  file:../dir:
+    resolution: {directory: ../dir, type: directory}
+    name: dir-package
+    version: 3.0.0
+";
+        let lock = parse_ok(text);
+        assert_eq!(
+            summary(text, &lock),
+            vec![
+                row(
+                    "from-git@1.0.0",
+                    "git.example/org/from-git/0123456789abcdef0123456789abcdef01234567"
+                ),
+                row("@corp/local@0.0.1", "file:vendor/local.tgz"),
+                row("remote@2.0.0", "@files.example/remote-2.0.0.tgz"),
+                row("dir-package@3.0.0", "file:../dir"),
+            ]
+        );
+        let sources: Vec<Option<&str>> =
+            lock.packages.iter().map(|p| p.source.as_deref()).collect();
+        assert_eq!(
+            sources,
+            vec![
+                Some(
+                    "git+ssh://git@git.example/org/from-git.git#0123456789abcdef0123456789abcdef01234567"
+                ),
+                Some("file:vendor/local.tgz"),
+                Some("https://files.example/remote-2.0.0.tgz"),
+                None,
+            ]
+        );
+        assert_eq!(
+            depends_on(&lock, "from-git@1.0.0"),
+            strings(&["remote@2.0.0"])
+        );
+        assert_eq!(
+            importers(&lock),
+            vec![(
+                String::new(),
+                deps(&[
+                    ("from-git", "from-git@1.0.0"),
+                    // `file:./vendor/...` as declared, `file:vendor/...` as keyed.
+                    ("local", "@corp/local@0.0.1"),
+                    ("remote", "remote@2.0.0"),
+                ])
+            )]
+        );
+    }
+
+    #[test]
+    fn v9_non_registry_keys_and_directories_without_version() {
+        let text = "lockfileVersion: '9.0'
+
+importers:
+
+  .:
+    dependencies:
+      ansi:
+        specifier: git+https://git.example/org/ansi.git
+        version: git+https://git.example/org/ansi.git#0123456789abcdef0123456789abcdef01234567
+      tool:
+        specifier: https://files.example/tool-1.2.3.tgz
+        version: https://files.example/tool-1.2.3.tgz
+      dir:
+        specifier: file:./dir
+        version: file:dir(react@18.2.0)
+
+packages:
+
+  ansi@git+https://git.example/org/ansi.git#0123456789abcdef0123456789abcdef01234567:
+    resolution: {type: git, repo: https://git.example/org/ansi.git, commit: 0123456789abcdef0123456789abcdef01234567}
+    version: 6.0.1
+
+  tool@https://files.example/tool-1.2.3.tgz:
+    resolution: {tarball: https://files.example/tool-1.2.3.tgz}
+    version: 1.2.3
+
+  dir@file:dir:
+    resolution: {directory: dir, type: directory}
+
+  react@18.2.0:
+    resolution: {integrity: sha512-AAAA}
+
+snapshots:
+
+  ansi@git+https://git.example/org/ansi.git#0123456789abcdef0123456789abcdef01234567:
+    dependencies:
+      tool: https://files.example/tool-1.2.3.tgz
+
+  tool@https://files.example/tool-1.2.3.tgz: {}
+
+  dir@file:dir(react@18.2.0):
+    dependencies:
+      react: 18.2.0
+
+  react@18.2.0: {}
+";
+        let (lock, skipped) = match parse_with_skipped(text) {
+            Ok(result) => result,
+            Err(error) => panic!("{error:?}"),
+        };
+        assert_eq!(
+            summary(text, &lock),
+            vec![
+                row(
+                    "ansi@6.0.1",
+                    "ansi@git+https://git.example/org/ansi.git#0123456789abcdef0123456789abcdef01234567"
+                ),
+                row("tool@1.2.3", "tool@https://files.example/tool-1.2.3.tgz"),
+                row("react@18.2.0", "react@18.2.0"),
+            ]
+        );
+        assert_eq!(
+            package(&lock, "ansi@6.0.1").source.as_deref(),
+            Some("https://git.example/org/ansi.git#0123456789abcdef0123456789abcdef01234567")
+        );
+        assert_eq!(depends_on(&lock, "ansi@6.0.1"), strings(&["tool@1.2.3"]));
+        // A directory has no version to check: its key is skipped, and so is what points at it.
+        let skipped: Vec<(&str, &str)> = skipped
+            .iter()
+            .map(|s| (s.key.as_str(), span_text(text, s.span)))
+            .collect();
+        assert_eq!(skipped, vec![("dir@file:dir", "dir@file:dir")]);
+        assert_eq!(
+            importers(&lock),
+            vec![(
+                String::new(),
+                deps(&[("ansi", "ansi@6.0.1"), ("tool", "tool@1.2.3")])
+            )]
+        );
+    }
+
+    #[test]
+    fn unparsable_keys_are_skipped_and_reported() {
+        let text = "lockfileVersion: 5.3
+
+packages:
+  /foo/1.0.0:
+  /@foo/bar/1.0.0:
+  registry.example/foo/1.1.0:
+  registry.example/@foo/bar/1.1.0:
+  git.example/kevva/is-positive:
+  files.example/foo/1.3.0_bar@2.0.0:
+  /foo/1.4.0_@types+babel__core@7.1.14:
+  /foo/bar:
+  invalidpath:
+    resolution: {integrity: sha512-AAAA}
+  /foo/1.0.0_baz@1.0.0:
+  [complex, key]: {}
+";
+        let (lock, skipped) = match parse_with_skipped(text) {
+            Ok(result) => result,
+            Err(error) => panic!("{error:?}"),
+        };
+        assert_eq!(
+            summary(text, &lock),
+            vec![
+                row("foo@1.0.0", "/foo/1.0.0"),
+                row("@foo/bar@1.0.0", "/@foo/bar/1.0.0"),
+                row("foo@1.1.0", "registry.example/foo/1.1.0"),
+                row("@foo/bar@1.1.0", "registry.example/@foo/bar/1.1.0"),
+                row("foo@1.3.0", "files.example/foo/1.3.0_bar@2.0.0"),
+                row("foo@1.4.0", "/foo/1.4.0_@types+babel__core@7.1.14"),
+            ]
+        );
+        let skipped: Vec<(&str, &str)> = skipped
+            .iter()
+            .map(|s| (s.key.as_str(), span_text(text, s.span)))
+            .collect();
+        assert_eq!(
+            skipped,
+            vec![
+                (
+                    "git.example/kevva/is-positive",
+                    "git.example/kevva/is-positive"
+                ),
+                ("/foo/bar", "/foo/bar"),
+                ("invalidpath", "invalidpath"),
+                ("[complex, key]", "[complex, key]"),
+            ]
+        );
+        // `parse` returns the same packages.
+        assert_eq!(parse_ok(text).packages, lock.packages);
+    }
+
+    #[test]
+    fn key_forms() {
+        let cases: [(&str, Option<&str>, Option<&str>); 20] = [
+            ("/foo/1.0.0", Some("foo"), Some("1.0.0")),
+            (
+                "/@scope/foo/1.0.0_react@18.2.0+react-dom@18.2.0",
+                Some("@scope/foo"),
+                Some("1.0.0"),
+            ),
+            (
+                "/foo/1.0.0_33fffc354ccfa91fbe7d1677b9395a0a",
+                Some("foo"),
+                Some("1.0.0"),
+            ),
+            ("/foo@1.0.0(bar@2.0.0)", Some("foo"), Some("1.0.0")),
+            (
+                "/@scope/foo@1.0.0(@scope/bar@2.0.0(baz@1.0.0))",
+                Some("@scope/foo"),
+                Some("1.0.0"),
+            ),
+            ("foo@1.0.0", Some("foo"), Some("1.0.0")),
+            (
+                "@s/foo@1.0.0-rc.1+b.5",
+                Some("@s/foo"),
+                Some("1.0.0-rc.1+b.5"),
+            ),
+            ("registry.example/foo@1.0.0", Some("foo"), Some("1.0.0")),
+            ("registry.example/foo/1.0.0", Some("foo"), Some("1.0.0")),
+            ("foo@https://files.example/foo.tgz", Some("foo"), None),
+            ("foo@file:../bar/1.0.0", Some("foo"), None),
+            ("file:../x", None, None),
+            ("file:.._react@1.0.0", None, None),
+            ("/foo/bar", None, None),
+            ("/foo/1.0.0/extra", None, None),
+            ("foo", None, None),
+            ("", None, None),
+            ("@", None, None),
+            ("@/x@1.0.0", None, None),
+            ("/ñ/1", Some("ñ"), Some("1")),
+        ];
+        for (key, name, version) in cases {
+            assert_eq!(parse_key(key), (name, version), "{key}");
+        }
+    }
+
+    #[test]
+    fn format_versions() {
+        let cases = [
+            ("lockfileVersion: 5.3\n", Some(5)),
+            ("lockfileVersion: 5.4\n", Some(5)),
+            ("lockfileVersion: 5.10\n", Some(5)),
+            ("lockfileVersion: 5\n", Some(5)),
+            ("lockfileVersion: '6.0'\n", Some(6)),
+            ("lockfileVersion: '6.1'\n", Some(6)),
+            ("lockfileVersion: \"9.0\"\n", Some(9)),
+            ("lockfileVersion: x\n", None),
+            ("lockfileVersion: -1\n", None),
+            ("lockfileVersion: [9]\n", None),
+            ("lockfileVersion: '99999999999.0'\n", None),
+            ("lockfileVersion:\n", None),
+            ("packages: {}\n", None),
+        ];
+        for (text, version) in cases {
+            assert_eq!(parse_ok(text).format_version, version, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn empty_lockfiles_stand_for_the_root_project() {
+        for text in [
+            "",
+            "\n",
+            "# nothing\n",
+            "---\n",
+            "~\n",
+            "lockfileVersion: '6.0'\n",
+            "lockfileVersion: 5.3\n\nspecifiers:\n\ndependencies:\n\npackages:\n",
+        ] {
+            let lock = parse_ok(text);
+            assert!(lock.packages.is_empty(), "{text:?}");
+            assert_eq!(lock.workspaces, strings(&[""]), "{text:?}");
+            assert_eq!(lock.importers, vec![Importer::default()], "{text:?}");
+        }
+    }
+
+    #[test]
+    fn only_the_last_document_is_read() {
+        // pnpm 11: the env lockfile (the package manager itself) comes first.
+        let text = "---
+lockfileVersion: '9.0'
+
+importers:
+
+  .:
+    packageManagerDependencies:
+      pnpm:
+        specifier: 11.0.0
+        version: 11.0.0
+
+packages:
+
+  pnpm@11.0.0:
+    resolution: {integrity: sha512-AAAA}
+
+snapshots:
+
+  pnpm@11.0.0: {}
+
+---
+lockfileVersion: '9.0'
+
+importers:
+
+  .:
+    dependencies:
+      is-odd:
+        specifier: ^3.0.0
+        version: 3.0.1
+
+packages:
+
+  is-odd@3.0.1:
+    resolution: {integrity: sha512-BBBB}
+
+snapshots:
+
+  is-odd@3.0.1: {}
+";
+        let lock = parse_ok(text);
+        assert_eq!(
+            summary(text, &lock),
+            vec![row("is-odd@3.0.1", "is-odd@3.0.1")]
+        );
+        let second = text.rfind("is-odd@3.0.1:\n    resolution").unwrap_or(0);
+        assert_eq!(lock.packages.first().map(|p| p.span.offset), Some(second));
+        assert_eq!(
+            importers(&lock),
+            vec![(String::new(), deps(&[("is-odd", "is-odd@3.0.1")]))]
+        );
+    }
+
+    #[test]
+    fn spans_are_byte_offsets_and_skip_quotes() {
+        let text = "# café ☕ crème\nlockfileVersion: '9.0'\npackages:\n  'ñame@1.0.0':\n    resolution: {}\n  \"@é/x@2.0.0\": {}\n  plain@3.0.0:   # trailing comment\n    resolution: {}\n";
+        let lock = parse_ok(text);
+        assert_eq!(
+            summary(text, &lock),
+            vec![
+                row("ñame@1.0.0", "ñame@1.0.0"),
+                row("@é/x@2.0.0", "@é/x@2.0.0"),
+                row("plain@3.0.0", "plain@3.0.0"),
+            ]
+        );
+    }
+
+    #[test]
+    fn crlf_line_endings() {
+        let text = "lockfileVersion: '9.0'\r\n\r\nimporters:\r\n\r\n  .:\r\n    dependencies:\r\n      a:\r\n        specifier: ^1\r\n        version: 1.0.0\r\n\r\npackages:\r\n\r\n  a@1.0.0:\r\n    resolution: {integrity: sha512-AAAA}\r\n\r\nsnapshots:\r\n\r\n  a@1.0.0: {}\r\n";
+        let lock = parse_ok(text);
+        assert_eq!(summary(text, &lock), vec![row("a@1.0.0", "a@1.0.0")]);
+        assert_eq!(
+            importers(&lock),
+            vec![(String::new(), deps(&[("a", "a@1.0.0")]))]
+        );
+    }
+
+    #[test]
+    fn broken_yaml_reports_its_position() {
+        let text = "lockfileVersion: '9.0'\npackages:\n  a@1.0.0: [unclosed\n";
+        let error = parse_err(text);
+        assert!(
+            error.message.starts_with("invalid YAML"),
+            "{}",
+            error.message
+        );
+        let span = error.span.unwrap_or_default();
+        assert!(
+            span.offset >= text.find("[unclosed").unwrap_or(0),
+            "{span:?}"
+        );
+        assert!(span.offset + span.len <= text.len(), "{span:?}");
+
+        // Non-ASCII before the fault: the offset is in bytes, on a character boundary.
+        let text = "a: \"é ☕\"\nb: \"unterminated\n";
+        let span = parse_err(text).span.unwrap_or_default();
+        assert!(text.is_char_boundary(span.offset), "{span:?}");
+        assert!(span.offset >= text.find("b:").unwrap_or(0), "{span:?}");
+
+        assert!(parse_err("a: 1\na: 2\n").message.contains("duplicated key"));
+    }
+
+    #[test]
+    fn wrong_shapes_are_errors() {
+        let cases = [
+            (
+                "this is not valid yaml!\n",
+                "top level",
+                "this is not valid yaml!",
+            ),
+            ("- a\n- b\n", "top level", "- a\n- b"),
+            ("packages: [a]\n", "`packages`", "[a]"),
+            ("packages: a\n", "`packages`", "a"),
+            ("snapshots: [a]\n", "`snapshots`", "[a]"),
+            ("importers: 1\n", "`importers`", "1"),
+        ];
+        for (text, needle, at) in cases {
+            let error = parse_err(text);
+            assert!(
+                error.message.contains(needle),
+                "{text:?}: {}",
+                error.message
+            );
+            let span = error.span.unwrap_or_default();
+            assert!(span_text(text, span).starts_with(at), "{text:?}: {span:?}");
+        }
+    }
+
+    #[test]
+    fn odd_entries_are_tolerated() {
+        let text = "lockfileVersion: '9.0'
+importers:
+  .:
+    dependencies:
+      a: 1.0.0
+      b:
+        specifier: ^1
+      c: [1.0.0]
+      d: ~
+    devDependencies: oops
+  ~: {}
+packages:
+  a@1.0.0: not a mapping
+  b@1.0.0:
+    name: ''
+    version: ''
+    dependencies: [a]
+snapshots:
+  a@1.0.0:
+    dependencies:
+      b: 1.0.0
+      b2: b@1.0.0
+      a: 1.0.0
+      '': 1.0.0
+  unknown@9.9.9:
+    dependencies:
+      a: 1.0.0
+";
+        let lock = parse_ok(text);
+        assert_eq!(
+            summary(text, &lock),
+            vec![row("a@1.0.0", "a@1.0.0"), row("b@1.0.0", "b@1.0.0")]
+        );
+        // A package may list itself; the edge is kept as written.
+        assert_eq!(
+            depends_on(&lock, "a@1.0.0"),
+            strings(&["b@1.0.0", "a@1.0.0"])
+        );
+        assert_eq!(names(&lock, "a@1.0.0"), strings(&["b", "b2", "a"]));
+        assert_eq!(
+            importers(&lock),
+            vec![(String::new(), deps(&[("a", "a@1.0.0")]))]
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_it_can_overflow() {
+        let mut text = String::from("packages:\n");
+        for depth in 1..400 {
+            text.push_str(&" ".repeat(depth));
+            text.push_str("a:\n");
+        }
+        let error = parse_err(&text);
+        assert!(error.message.contains("columns deep"), "{}", error.message);
+        let text = format!("packages:\n  {}x\n", "- ".repeat(200));
+        assert!(parse_err(&text).message.contains("columns deep"));
+        // Flow nesting is saphyr's own limit.
+        let text = format!("packages: {}{}\n", "[".repeat(300), "]".repeat(300));
+        assert!(parse_err(&text).message.starts_with("invalid YAML"));
+    }
+
+    #[test]
+    fn odd_input_never_panics() {
+        let pieces = [
+            "lockfileVersion: '9.0'\n",
+            "packages:\n",
+            "snapshots:\n",
+            "importers:\n",
+            "  ",
+            "    ",
+            "a@1.0.0:",
+            "/a/1.0.0_b@2.0.0:",
+            "'@s/a@1.0.0(x@1)':",
+            "dependencies:",
+            "version:",
+            " link:../x",
+            " 1.0.0",
+            " /b@2.0.0",
+            " b@",
+            " {}",
+            "\n",
+            "[",
+            "]",
+            "'",
+            "é",
+            "- ",
+            "---\n",
+            "\r\n",
+            "? ",
+            "#",
+            "@",
+            "/",
+            "(",
+        ];
+        let mut seed = 7u64;
+        for _ in 0..4000 {
+            let mut text = String::new();
+            for _ in 0..16 {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let index = (seed >> 33) as usize % pieces.len();
+                text.push_str(pieces[index]);
+            }
+            match parse_with_skipped(&text) {
+                Ok((lock, skipped)) => {
+                    for p in &lock.packages {
+                        assert!(text
+                            .get(p.span.offset..p.span.offset + p.span.len)
+                            .is_some());
+                        assert!(p.depends_on.iter().all(|&i| i < lock.packages.len()));
+                    }
+                    for s in &skipped {
+                        assert!(text
+                            .get(s.span.offset..s.span.offset + s.span.len)
+                            .is_some());
+                    }
+                    for importer in &lock.importers {
+                        assert!(importer
+                            .dependencies
+                            .iter()
+                            .all(|(_, i)| *i < lock.packages.len()));
+                    }
+                }
+                Err(error) => {
+                    if let Some(span) = error.span {
+                        assert!(
+                            text.get(span.offset..span.offset + span.len).is_some(),
+                            "{text:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 }

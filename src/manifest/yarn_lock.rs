@@ -146,6 +146,8 @@ fn parse_classic(text: &str) -> Result<Lockfile, ParseError> {
         .filter_map(|&index| tree.nodes.get(index))
         .filter_map(|node| classic_entry(&tree, node))
         .collect();
+    // A file with neither the header nor an entry does not say which format it is: it may be
+    // a berry file stripped to its header comment, or no lockfile at all.
     let format_version = (tree.has_header || !entries.is_empty()).then_some(1);
     // Classic keeps each dependency's range exactly as the dependent wrote it, and keys its
     // entries by the same text.
@@ -230,10 +232,19 @@ fn classic_entry(tree: &ClassicTree, node: &ClassicNode) -> Option<Entry> {
 /// `alias@npm:real@range` and nothing else about it, so the real package is read from there.
 fn classic_name(descriptor: &str) -> &str {
     let (name, range) = split_descriptor(descriptor);
-    match range.strip_prefix("npm:").map(split_descriptor) {
-        Some((real, _)) if !real.is_empty() => real,
-        _ => name,
-    }
+    npm_alias_target(range).unwrap_or(name)
+}
+
+/// The real package of an `npm:real@range` alias. `npm:` followed by a range (`npm:^1.0.0`,
+/// berry's way of writing a registry range) is no alias, so the target must have a range, a
+/// scope, or start like a name does; a bare name (`npm:real`) aliases its latest version.
+fn npm_alias_target(range: &str) -> Option<&str> {
+    let target = range.strip_prefix("npm:")?;
+    let (real, real_range) = split_descriptor(target);
+    let names_package = !real_range.is_empty()
+        || real.starts_with('@')
+        || real.starts_with(|c: char| c.is_ascii_alphabetic());
+    (!real.is_empty() && names_package).then_some(real)
 }
 
 /// One non-blank, non-comment line: `key value`, `key: value`, or `key1, key2:` opening a
@@ -627,7 +638,7 @@ fn berry_entry(
     // to `real@npm:1.2.3`) and a patch (`name@patch:name@npm%3A1.0.0#...`).
     let name = match resolution {
         Some(_) => ident,
-        None => berry_alias_target(reference).unwrap_or(ident),
+        None => npm_alias_target(reference).unwrap_or(ident),
     };
     if name.is_empty() {
         return Ok(None);
@@ -651,14 +662,6 @@ fn berry_entry(
         descriptors,
         wanted,
     }))
-}
-
-/// The real package of an `npm:real@range` alias range. In berry `npm:^1.0.0` is an ordinary
-/// range, so only a range naming a package (`npm:real@1`, `npm:@scope/real`) is an alias.
-fn berry_alias_target(reference: &str) -> Option<&str> {
-    let target = reference.strip_prefix("npm:")?;
-    let (real, range) = split_descriptor(target);
-    (!real.is_empty() && (real.starts_with('@') || !range.is_empty())).then_some(real)
 }
 
 /// A workspace's folder relative to the lockfile, as [`Lockfile::workspaces`] holds it.
@@ -957,7 +960,9 @@ fn explicit_long_keys(file: &str) -> (Cow<'_, str>, Vec<(usize, usize)>) {
     let long_key = |line: &str| {
         let line = line.strip_suffix('\r').unwrap_or(line);
         let key = line.trim_end().strip_suffix(':')?;
-        let starts_key = line.starts_with('"') || line.starts_with('\'');
+        // A quoted key, or a plain one (which cannot start with YAML's indicators).
+        let starts_key =
+            line.starts_with(|c: char| matches!(c, '"' | '\'' | '_') || c.is_alphanumeric());
         (starts_key && key.len() > IMPLICIT_KEY_LIMIT).then_some(key.len())
     };
     if !file.split('\n').any(|line| long_key(line).is_some()) {
@@ -1735,13 +1740,15 @@ __metadata:
             format!("__metadata:\n  version: 8\n\n? \"{key}\"\n:\n{entry}\n\"b@npm:1\":\n  version: 1.0.0\n"),
             format!("__metadata:\n  version: 8\n\n\"{key}\":\n{entry}\n\"b@npm:1\":\n  version: 1.0.0\n"),
             format!("__metadata:\r\n  version: 8\r\n\r\n\"{key}\":\r\n{entry}\r\n\"ü@npm:1\":\r\n  version: 1.0.0\r\n"),
+            format!("__metadata:\n  version: 8\n\n{key}:\n{entry}\n\"b@npm:1\":\n  version: 1.0.0\n"),
         ] {
             let lock = parsed(&text);
             assert_eq!(lock.packages.len(), 2);
             assert_eq!(lock.descriptors.len(), 81);
             let first = nth(&lock, 0);
             assert_eq!(first.name, "long-package");
-            assert_eq!(span_text(&text, first.span), format!("\"{key}\""));
+            let written = span_text(&text, first.span);
+            assert_eq!(written.trim_matches('"'), key);
             let second = nth(&lock, 1);
             assert!(span_text(&text, second.span).ends_with("@npm:1\""), "{text}");
         }
@@ -1806,9 +1813,14 @@ __metadata:
         assert_eq!(split_descriptor("a@"), ("a", ""));
         assert_eq!(classic_name("x@npm:@s/y@^1"), "@s/y");
         assert_eq!(classic_name("x@npm:"), "x");
-        assert_eq!(berry_alias_target("npm:^1.0.0"), None);
-        assert_eq!(berry_alias_target("npm:y@1"), Some("y"));
-        assert_eq!(berry_alias_target("npm:@s/y"), Some("@s/y"));
+        assert_eq!(classic_name("x@npm:^1.0.0"), "x");
+        assert_eq!(classic_name("x@npm:y"), "y");
+        assert_eq!(npm_alias_target("npm:^1.0.0"), None);
+        assert_eq!(npm_alias_target("npm:1.0.0"), None);
+        assert_eq!(npm_alias_target("npm:y@1"), Some("y"));
+        assert_eq!(npm_alias_target("npm:7zip-bin@1"), Some("7zip-bin"));
+        assert_eq!(npm_alias_target("npm:@s/y"), Some("@s/y"));
+        assert_eq!(npm_alias_target("^1.0.0"), None);
         assert_eq!(
             encode_uri_component("@jest/monorepo@workspace:."),
             "%40jest%2Fmonorepo%40workspace%3A."
