@@ -400,15 +400,25 @@ fn resolve_npm(lock: &LockRef<'_>, declared: &Declared) -> Option<usize> {
             .map(|(_, i)| *i);
     }
     if !lock.descriptors.is_empty() {
-        let range = declared.requirement.as_deref().unwrap_or("*");
-        let spec = match &declared.alias {
-            Some(_) => format!("npm:{}@{range}", declared.name),
-            None => range.to_string(),
+        // The spec as the package.json writes it: the range, the alias, or the source.
+        let spec = match (&declared.alias, &declared.requirement, &declared.source) {
+            (Some(_), Some(range), _) => format!("npm:{}@{range}", declared.name),
+            (_, Some(range), _) => range.clone(),
+            (_, None, Some(source)) => source.clone(),
+            (_, None, None) => "*".to_string(),
         };
         // Classic yarn keeps the spec as written; berry prefixes registry ranges with `npm:`.
-        return [format!("{key}@{spec}"), format!("{key}@npm:{spec}")]
+        let found = [format!("{key}@{spec}"), format!("{key}@npm:{spec}")]
             .iter()
             .find_map(|descriptor| lock.descriptors.get(descriptor.as_str()).copied());
+        // Berry rewrites some specs (git shorthands, `resolutions` overrides): a package the
+        // lock holds in a single version is still unambiguous.
+        return found.or_else(
+            || match lock.by_name.get(declared.name.as_str())?.as_slice() {
+                [only] => Some(*only),
+                _ => None,
+            },
+        );
     }
     ancestors(lock.importer).find_map(|dir| {
         let path = join(dir, &format!("node_modules/{key}"));

@@ -11,6 +11,8 @@ pub mod compose;
 pub mod dockerfile;
 pub mod package_json;
 pub mod package_lock;
+pub mod pnpm_lock;
+pub mod yarn_lock;
 
 use serde::Serialize;
 use std::fmt;
@@ -73,6 +75,8 @@ pub enum ManifestKind {
     CargoLock,
     PackageJson,
     PackageLock,
+    PnpmLock,
+    YarnLock,
     Dockerfile,
     Compose,
 }
@@ -85,6 +89,8 @@ impl ManifestKind {
             "Cargo.lock" => return Some(ManifestKind::CargoLock),
             "package.json" => return Some(ManifestKind::PackageJson),
             "package-lock.json" | "npm-shrinkwrap.json" => return Some(ManifestKind::PackageLock),
+            "pnpm-lock.yaml" => return Some(ManifestKind::PnpmLock),
+            "yarn.lock" => return Some(ManifestKind::YarnLock),
             "Dockerfile" | "Containerfile" => return Some(ManifestKind::Dockerfile),
             "compose.yaml" | "compose.yml" => return Some(ManifestKind::Compose),
             _ => {}
@@ -106,7 +112,10 @@ impl ManifestKind {
     pub fn ecosystem(self) -> Ecosystem {
         match self {
             ManifestKind::CargoToml | ManifestKind::CargoLock => Ecosystem::Cargo,
-            ManifestKind::PackageJson | ManifestKind::PackageLock => Ecosystem::Npm,
+            ManifestKind::PackageJson
+            | ManifestKind::PackageLock
+            | ManifestKind::PnpmLock
+            | ManifestKind::YarnLock => Ecosystem::Npm,
             ManifestKind::Dockerfile | ManifestKind::Compose => Ecosystem::Docker,
         }
     }
@@ -118,6 +127,8 @@ impl ManifestKind {
             ManifestKind::CargoLock => cargo_lock::parse(text).map(Parsed::Lockfile),
             ManifestKind::PackageJson => package_json::parse(text).map(Parsed::Manifest),
             ManifestKind::PackageLock => package_lock::parse(text).map(Parsed::Lockfile),
+            ManifestKind::PnpmLock => pnpm_lock::parse(text).map(Parsed::Lockfile),
+            ManifestKind::YarnLock => yarn_lock::parse(text).map(Parsed::Lockfile),
             ManifestKind::Dockerfile => dockerfile::parse(text).map(Parsed::Manifest),
             ManifestKind::Compose => compose::parse(text).map(Parsed::Manifest),
         }
@@ -293,6 +304,8 @@ mod tests {
             ("package.json", Some(ManifestKind::PackageJson)),
             ("package-lock.json", Some(ManifestKind::PackageLock)),
             ("npm-shrinkwrap.json", Some(ManifestKind::PackageLock)),
+            ("pnpm-lock.yaml", Some(ManifestKind::PnpmLock)),
+            ("yarn.lock", Some(ManifestKind::YarnLock)),
             ("Dockerfile", Some(ManifestKind::Dockerfile)),
             ("Containerfile", Some(ManifestKind::Dockerfile)),
             ("api.Dockerfile", Some(ManifestKind::Dockerfile)),

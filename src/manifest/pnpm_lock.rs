@@ -59,11 +59,11 @@ pub fn parse(text: &str) -> Result<Lockfile, ParseError> {
 
 /// [`parse`], also returning the `packages` keys it had to leave out.
 ///
-/// A key that names no package (`invalidpath`, a `file:` directory without a `version`) says
-/// the lockfile is odd, not that the rest of it is wrong. Other readers fail the whole file
-/// for it; here the other packages are still returned, since dropping them would hide every
-/// dependency of the project from the policy, and the skipped keys are handed back so that
-/// the caller can report them.
+/// A key that names no package (`invalidpath`, or a v9 `file:` directory, which has no
+/// `version`) says the lockfile is odd, not that the rest of it is wrong. osv-scalibr fails
+/// such a file with an error naming the keys, next to a partial result; here the partial
+/// result is the success, since failing would hide every dependency of the project from the
+/// policy, and the skipped keys are handed back so that the caller can report them.
 ///
 /// # Errors
 ///
@@ -76,8 +76,8 @@ pub fn parse_with_skipped(text: &str) -> Result<(Lockfile, Vec<SkippedKey>), Par
     let root = documents
         .iter()
         .map(untagged)
-        .filter(|doc| !is_null(doc))
-        .last();
+        .rev()
+        .find(|doc| !is_null(doc));
     let Some(root) = root else {
         // An empty lockfile still stands for the project beside it.
         return Ok((single_project(Lockfile::default()), Vec::new()));
@@ -227,6 +227,7 @@ impl Reader<'_, '_> {
         for (key_node, entry) in entries(packages) {
             let span = self.positions.value_span(key_node);
             let Some(key) = scalar_text(key_node, self.positions) else {
+                let span = self.positions.span(key_node);
                 let written = self.positions.text.get(span.offset..span.offset + span.len);
                 self.skipped.push(SkippedKey {
                     key: written.unwrap_or_default().to_string(),
@@ -307,25 +308,8 @@ impl Reader<'_, '_> {
 
     /// Fills in `dependencies` and `depends_on` from the entries collected on the way.
     fn link(&mut self, edge_lists: &[EdgeList<'_, '_>]) {
-        let mut found: Vec<(usize, Vec<(String, Option<usize>)>)> = Vec::new();
         for &(index, entry) in edge_lists {
-            let mut edges = Vec::new();
-            for (section_key, section) in entries(entry) {
-                if !EDGE_SECTIONS.iter().any(|name| key_is(section_key, name)) {
-                    continue;
-                }
-                for (dep_key, reference) in entries(section) {
-                    let Some(dep_name) = scalar_text(dep_key, self.positions) else {
-                        continue;
-                    };
-                    let target = scalar_text(reference, self.positions)
-                        .and_then(|reference| self.resolve(&dep_name, &reference));
-                    edges.push((dep_name, target));
-                }
-            }
-            found.push((index, edges));
-        }
-        for (index, edges) in found {
+            let edges = self.edges(entry);
             let Some(package) = self.packages.get_mut(index) else {
                 continue;
             };
@@ -342,6 +326,25 @@ impl Reader<'_, '_> {
         }
     }
 
+    /// Each dependency an entry names, and the package it resolves to when there is one.
+    fn edges(&self, entry: &MarkedYaml<'_>) -> Vec<(String, Option<usize>)> {
+        let mut edges = Vec::new();
+        for (section_key, section) in entries(entry) {
+            if !EDGE_SECTIONS.iter().any(|name| key_is(section_key, name)) {
+                continue;
+            }
+            for (dep_key, reference) in entries(section) {
+                let Some(dep_name) = dependency_name(dep_key, self.positions) else {
+                    continue;
+                };
+                let target = scalar_text(reference, self.positions)
+                    .and_then(|reference| self.resolve(&dep_name, &reference));
+                edges.push((dep_name, target));
+            }
+        }
+        edges
+    }
+
     /// The direct dependencies an importer (or the top level of a single-project lockfile)
     /// resolves to. `link:` references are workspace projects, not packages.
     fn importer_dependencies(&self, importer: &MarkedYaml<'_>) -> Vec<(String, usize)> {
@@ -354,7 +357,7 @@ impl Reader<'_, '_> {
                 continue;
             }
             for (dep_key, value) in entries(section) {
-                let Some(dep_name) = scalar_text(dep_key, self.positions) else {
+                let Some(dep_name) = dependency_name(dep_key, self.positions) else {
                     continue;
                 };
                 // v6 and v9 write `{specifier, version}`, v5 the version alone.
@@ -422,6 +425,10 @@ impl Reader<'_, '_> {
     }
 }
 
+fn dependency_name(key: &MarkedYaml<'_>, positions: &Positions<'_>) -> Option<String> {
+    scalar_text(key, positions).filter(|name| !name.is_empty())
+}
+
 /// A package's name and version: the entry's `name` and `version` fields when it has them
 /// (packages that do not come from the registry), else what the key says.
 fn identity(
@@ -478,6 +485,7 @@ fn parse_key(key: &str) -> (Option<&str>, Option<&str>) {
     if may_have_host {
         if let Some(found) = body
             .split_once('/')
+            .filter(|(host, _)| !host.is_empty() && !host.starts_with('@'))
             .and_then(|(_, after_host)| split_name_version(after_host))
         {
             return found;
@@ -673,7 +681,23 @@ impl<'t> Positions<'t> {
     }
 
     fn span(&self, node: &MarkedYaml<'_>) -> Span {
-        Span::from_range(self.range(node))
+        let Range { start, mut end } = self.range(node);
+        // saphyr ends a flow collection before its closing bracket.
+        let closer = match self.text.get(start..).and_then(|rest| rest.chars().next()) {
+            Some('[') => Some(']'),
+            Some('{') => Some('}'),
+            _ => None,
+        };
+        if let Some(closer) = closer {
+            if self
+                .text
+                .get(end..)
+                .is_some_and(|rest| rest.starts_with(closer))
+            {
+                end += 1;
+            }
+        }
+        Span::from_range(start..end)
     }
 
     fn value_span(&self, node: &MarkedYaml<'_>) -> Span {

@@ -15,7 +15,7 @@
 use super::{LockedPackage, Lockfile, ParseError, Span};
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, ScanError, YamlData};
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 /// Reads a `yarn.lock` of either format.
@@ -78,15 +78,15 @@ fn link(
         entries
             .iter()
             .map(|entry| {
-                let mut edges = Vec::new();
-                for (name, range) in &entry.wanted {
-                    if let Some(found) = resolve(&by_descriptor, &entry.package, name, range) {
-                        if !edges.contains(&found) {
-                            edges.push(found);
-                        }
-                    }
-                }
-                edges
+                let mut seen = HashSet::new();
+                entry
+                    .wanted
+                    .iter()
+                    .filter_map(|(name, range)| {
+                        resolve(&by_descriptor, &entry.package, name, range)
+                    })
+                    .filter(|&found| seen.insert(found))
+                    .collect()
             })
             .collect()
     };
@@ -103,13 +103,12 @@ fn link(
 
 /// The names of the wanted dependencies, each once, in order.
 fn dependency_names(wanted: &[(String, String)]) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    for (name, _) in wanted {
-        if !names.contains(name) {
-            names.push(name.clone());
-        }
-    }
-    names
+    let mut seen = HashSet::new();
+    wanted
+        .iter()
+        .filter(|(name, _)| seen.insert(name.as_str()))
+        .map(|(name, _)| name.clone())
+        .collect()
 }
 
 /// Splits a descriptor or locator (`name@range`, `@scope/name@range`) at the `@` that ends the
@@ -617,7 +616,7 @@ fn berry_entry(
         // Only a resolution names the workspace's folder; a descriptor may be `workspace:^`.
         if resolution.is_some() {
             let path = workspace_dir(path);
-            if !workspaces.iter().any(|known| *known == path) {
+            if !workspaces.contains(&path) {
                 workspaces.push(path);
             }
         }
