@@ -44,6 +44,18 @@ pub struct Scan {
     /// The scanned directory relative to the top of its git work tree (`services/api/`, or
     /// empty at the top or outside a repository): what code hosts need in front of paths.
     pub repo_prefix: String,
+    /// When files were named: their relative paths, the only ones reported on (the others
+    /// were read to resolve them).
+    pub requested: Option<Vec<String>>,
+}
+
+impl Scan {
+    /// Whether findings in `file` are reported.
+    pub fn is_requested(&self, file: &str) -> bool {
+        self.requested
+            .as_ref()
+            .is_none_or(|r| r.iter().any(|f| f == file))
+    }
 }
 
 /// `root` relative to the nearest ancestor holding `.git`, with `/` and a trailing `/`.
@@ -69,14 +81,86 @@ fn repo_prefix(root: &Path) -> String {
     }
 }
 
-/// Walks `root`, parses every manifest and resolves declarations against lockfiles. The
+/// What to scan: a directory, or named files (with what they need to be resolved).
+#[derive(Clone, Debug)]
+pub enum Target {
+    /// Every manifest under this directory.
+    Dir(PathBuf),
+    /// These files, reported relative to `base`.
+    Files { base: PathBuf, files: Vec<PathBuf> },
+}
+
+impl Target {
+    /// One directory is walked; files (one or many, as pre-commit passes them) are read with
+    /// their context and reported relative to the policy's root when they lie under it, else
+    /// to their nearest common directory.
+    pub fn from_paths(paths: &[PathBuf], policy_root: Option<&Path>) -> Result<Target, String> {
+        match paths {
+            [] => Ok(Target::Dir(PathBuf::from("."))),
+            [one] if one.is_dir() => Ok(Target::Dir(one.clone())),
+            many => {
+                if let Some(dir) = many.iter().find(|p| p.is_dir()) {
+                    return Err(format!(
+                        "{} is a directory: give one directory, or any number of files",
+                        dir.display()
+                    ));
+                }
+                let absolute: Vec<PathBuf> = many
+                    .iter()
+                    .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()))
+                    .collect();
+                let inside_policy = policy_root
+                    .map(|root| std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf()))
+                    .filter(|root| absolute.iter().all(|p| p.starts_with(root)));
+                let base = inside_policy.unwrap_or_else(|| common_dir(&absolute));
+                Ok(Target::Files {
+                    base,
+                    files: many.to_vec(),
+                })
+            }
+        }
+    }
+
+    /// The directory findings' paths are relative to.
+    pub fn base(&self) -> &Path {
+        match self {
+            Target::Dir(dir) => dir,
+            Target::Files { base, .. } => base,
+        }
+    }
+}
+
+/// The deepest directory holding every path.
+fn common_dir(paths: &[PathBuf]) -> PathBuf {
+    let mut common = paths
+        .first()
+        .and_then(|p| p.parent())
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    for path in paths {
+        while !path.starts_with(&common) {
+            if !common.pop() {
+                break;
+            }
+        }
+    }
+    common
+}
+
+/// Walks the target, parses every manifest and resolves declarations against lockfiles. The
 /// policy's `exclude` globs apply when a policy is given.
-pub fn scan(root: &Path, policy: Option<&Policy>) -> Scan {
+pub fn scan(target: &Target, policy: Option<&Policy>) -> Scan {
     let exclusions = policy.map(|policy| Exclusions {
         root: policy.root.clone(),
         globs: policy.settings.exclude.clone(),
     });
-    let walked = scan::walk(root, exclusions.as_ref());
+    let (walked, requested) = match target {
+        Target::Dir(root) => (scan::walk(root, exclusions.as_ref()), None),
+        Target::Files { base, files } => {
+            let (walked, requested) = scan::walk_files(base, files, exclusions.as_ref());
+            (walked, Some(requested))
+        }
+    };
     let dependencies = resolve::resolve(&walked.files);
     let mut sources: BTreeMap<String, Arc<str>> = walked
         .files
@@ -84,13 +168,17 @@ pub fn scan(root: &Path, policy: Option<&Policy>) -> Scan {
         .map(|file| (file.source.path.clone(), file.source.text.clone()))
         .collect();
     sources.extend(walked.failed_sources);
+    let root = target.base().to_path_buf();
     Scan {
-        root: root.to_path_buf(),
-        files_scanned: walked.files.len() + walked.errors.len(),
+        files_scanned: requested
+            .as_ref()
+            .map_or(walked.files.len() + walked.errors.len(), Vec::len),
         dependencies,
         errors: walked.errors,
         sources,
-        repo_prefix: repo_prefix(root),
+        repo_prefix: repo_prefix(&root),
+        requested,
+        root,
     }
 }
 
@@ -182,22 +270,15 @@ pub fn today() -> Date {
     jiff::Zoned::now().date()
 }
 
-/// Scans `root` and checks it against `policy`.
+/// Scans the target and checks it against `policy`.
 pub fn check(
-    root: &Path,
+    target: &Target,
     policy: &Policy,
     options: &CheckOptions,
 ) -> Result<CheckOutcome, CheckError> {
-    let mut scan = scan(root, Some(policy));
-    let scan_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let scan_dir = if scan_root.is_file() {
-        scan_root
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default()
-    } else {
-        scan_root.clone()
-    };
+    let mut scan = scan(target, Some(policy));
+    let root = target.base();
+    let scan_dir = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let context = Context {
         policy,
         today: options.today,
@@ -205,6 +286,10 @@ pub fn check(
     };
     let evaluation = evaluate::evaluate(context, &scan.dependencies);
     let mut findings = evaluation.findings;
+    findings.retain(|f| scan.is_requested(&f.file));
+    let requested = scan.requested.clone();
+    scan.errors
+        .retain(|e| requested.as_ref().is_none_or(|r| r.contains(&e.file)));
     let mut existing = 0;
     if let Some(rev) = &options.new_since {
         let exclusions = Exclusions {
@@ -295,8 +380,8 @@ pub struct Inventory {
 
 /// Every dependency and image under `root`, with the technology each maps to when a policy
 /// is given.
-pub fn inventory(root: &Path, policy: Option<&Policy>) -> Inventory {
-    let scan = scan(root, policy);
+pub fn inventory(target: &Target, policy: Option<&Policy>) -> Inventory {
+    let scan = scan(target, policy);
     let entries = scan
         .dependencies
         .into_iter()

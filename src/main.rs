@@ -1,7 +1,7 @@
 //! The `techpolicy` command: parses arguments, calls the library, prints the result and
 //! picks the exit code (0 clean, 1 findings that fail, 2 the tool could not do its job).
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use jiff::civil::Date;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use techpolicy::explain::Explanation;
 use techpolicy::policy::{self, IssueSeverity, Policy, PolicyError, POLICY_FILE_NAMES};
 use techpolicy::report::{human, json, table, CheckFormat, InventoryFormat};
-use techpolicy::CheckOptions;
+use techpolicy::{CheckOptions, Target};
 
 /// Checks a repository's dependencies and container images against the organisation's
 /// technology policy: decisions, approved/deprecated/banned technologies, with reasons,
@@ -28,6 +28,32 @@ struct PolicyArgs {
     /// .config/techpolicy.toml found in PATH or a parent directory.
     #[arg(long, value_name = "FILE")]
     policy: Option<PathBuf>,
+}
+
+/// When to use colour.
+#[derive(clap::Args, Debug)]
+struct ColorArgs {
+    /// Colour and links in human output: `auto` uses them on a terminal unless NO_COLOR is set.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The least severe finding that fails the check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum FailOn {
+    /// Banned technologies (and expired exceptions) fail; warnings do not.
+    Error,
+    /// Deprecated technologies and exceptions about to expire fail too.
+    Warning,
+    /// Report, never fail (exit 0 unless techpolicy could not do its job).
+    Never,
 }
 
 /// The day to compare dates with.
@@ -52,20 +78,34 @@ enum Command {
     /// Exit status: 0 when nothing fails, 1 when a finding has severity error (a banned
     /// technology), 2 when the policy is invalid or a manifest could not be read or parsed.
     Check {
-        /// Directory (or single manifest) to scan.
+        /// A directory to scan, or manifest files (as pre-commit passes them): files are
+        /// checked with the lockfiles and workspace roots they need, and only they are reported.
         #[arg(default_value = ".")]
-        path: PathBuf,
+        paths: Vec<PathBuf>,
         #[command(flatten)]
         policy: PolicyArgs,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
-        format: CheckFormat,
+        /// Output format; repeat with --output to write several reports from one scan
+        /// (`--format json --output r.json --format github`). A format without --output
+        /// goes to standard output.
+        #[arg(long, value_enum, action = clap::ArgAction::Append)]
+        format: Vec<CheckFormat>,
+        /// Write the preceding --format to FILE.
+        #[arg(long, value_name = "FILE", action = clap::ArgAction::Append)]
+        output: Vec<PathBuf>,
         #[command(flatten)]
         today: TodayArgs,
         /// Report only findings that did not exist at this git revision (read through git,
         /// without checking it out); the others are counted, not failed.
         #[arg(long, value_name = "REV")]
         new_since: Option<String>,
+        /// Which findings make the exit status 1.
+        #[arg(long, value_enum, default_value_t = FailOn::Error)]
+        fail_on: FailOn,
+        /// Print only the summary line in human output.
+        #[arg(long, short)]
+        quiet: bool,
+        #[command(flatten)]
+        color: ColorArgs,
     },
     /// Check the policy itself: references, conflicts, overdue reviews, expired and stale
     /// exceptions (the scan of PATH shows which exceptions match nothing).
@@ -126,60 +166,162 @@ fn parse_date(text: &str) -> Result<Date, String> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let style = terminal_style();
+    let matches = Cli::command().get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => error.exit(),
+    };
     let code = match cli.command {
         Command::Check {
-            path,
+            paths,
             policy,
             format,
+            output,
             today,
             new_since,
-        } => run_check(
-            &path,
-            policy.policy.as_deref(),
-            format,
-            today.date(),
-            new_since,
-            style,
-        ),
+            fail_on,
+            quiet,
+            color,
+        } => {
+            let sub = matches.subcommand_matches("check");
+            match output_plan(sub, &format, &output) {
+                Ok(plan) => {
+                    let style = terminal_style(color.color);
+                    let options = CheckOptions {
+                        today: today.date(),
+                        new_since,
+                    };
+                    let request = CheckRequest {
+                        paths: &paths,
+                        policy: policy.policy.as_deref(),
+                        plan,
+                        options,
+                        fail_on,
+                        quiet,
+                    };
+                    run_check(&request, style)
+                }
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    2
+                }
+            }
+        }
         Command::Validate {
             path,
             policy,
             today,
-        } => run_validate(&path, policy.policy.as_deref(), today.date(), style),
+        } => run_validate(
+            &path,
+            policy.policy.as_deref(),
+            today.date(),
+            terminal_style(ColorChoice::Auto),
+        ),
         Command::Inventory {
             path,
             policy,
             format,
-        } => run_inventory(&path, policy.policy.as_deref(), format, style),
+        } => run_inventory(
+            &path,
+            policy.policy.as_deref(),
+            format,
+            terminal_style(ColorChoice::Auto),
+        ),
         Command::Explain {
             query,
             path,
             policy,
             today,
-        } => run_explain(&query, &path, policy.policy.as_deref(), today.date(), style),
+        } => run_explain(
+            &query,
+            &path,
+            policy.policy.as_deref(),
+            today.date(),
+            terminal_style(ColorChoice::Auto),
+        ),
         Command::Init { path } => run_init(&path),
     };
     ExitCode::from(code)
 }
 
-fn run_check(
-    path: &Path,
-    policy_path: Option<&Path>,
-    format: CheckFormat,
-    today: Date,
-    new_since: Option<String>,
-    style: human::Style,
-) -> u8 {
-    if let Some(code) = missing_path(path) {
-        return code;
+/// Where each report goes: a file, or standard output (None).
+type OutputPlan = Vec<(CheckFormat, Option<PathBuf>)>;
+
+/// Pairs each `--output` with the `--format` before it, in command-line order. Formats without
+/// a file go to standard output, and only one may.
+fn output_plan(
+    matches: Option<&clap::ArgMatches>,
+    formats: &[CheckFormat],
+    outputs: &[PathBuf],
+) -> Result<OutputPlan, String> {
+    let indices = |id: &str| -> Vec<usize> {
+        matches
+            .and_then(|m| m.indices_of(id))
+            .map(|i| i.collect())
+            .unwrap_or_default()
+    };
+    let mut events: Vec<(usize, Result<CheckFormat, &PathBuf>)> = indices("format")
+        .into_iter()
+        .zip(formats.iter().copied().map(Ok))
+        .chain(indices("output").into_iter().zip(outputs.iter().map(Err)))
+        .collect();
+    events.sort_by_key(|(index, _)| *index);
+    let mut plan: OutputPlan = Vec::new();
+    for (_, event) in events {
+        match event {
+            Ok(format) => plan.push((format, None)),
+            Err(file) => match plan.last_mut() {
+                Some((_, target @ None)) => *target = Some(file.clone()),
+                _ => {
+                    return Err(format!(
+                        "--output {} has no --format before it",
+                        file.display()
+                    ))
+                }
+            },
+        }
     }
-    let Some(policy) = required_policy(path, policy_path, style) else {
+    if plan.is_empty() {
+        plan.push((CheckFormat::Human, None));
+    }
+    if plan.iter().filter(|(_, file)| file.is_none()).count() > 1 {
+        return Err(
+            "only one --format can go to standard output: give the others an --output FILE".into(),
+        );
+    }
+    Ok(plan)
+}
+
+struct CheckRequest<'a> {
+    paths: &'a [PathBuf],
+    policy: Option<&'a Path>,
+    plan: OutputPlan,
+    options: CheckOptions,
+    fail_on: FailOn,
+    quiet: bool,
+}
+
+fn run_check(request: &CheckRequest<'_>, style: human::Style) -> u8 {
+    for path in request.paths {
+        if let Some(code) = missing_path(path) {
+            return code;
+        }
+    }
+    let start = request
+        .paths
+        .first()
+        .map_or(Path::new("."), PathBuf::as_path);
+    let Some(policy) = required_policy(start, request.policy, style) else {
         return 2;
     };
-    let options = CheckOptions { today, new_since };
-    let outcome = match techpolicy::check(path, &policy, &options) {
+    let target = match Target::from_paths(request.paths, Some(&policy.root)) {
+        Ok(target) => target,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return 2;
+        }
+    };
+    let outcome = match techpolicy::check(&target, &policy, &request.options) {
         Ok(outcome) => outcome,
         Err(error) => {
             eprintln!("error: {error}");
@@ -197,11 +339,15 @@ fn run_check(
             "{}: {} error{} in the policy; nothing was checked",
             policy.path.display(),
             errors.len(),
-            if errors.len() == 1 { "" } else { "s" }
+            plural(errors.len())
         );
         return 2;
     }
-    if format == CheckFormat::Human && !outcome.policy_issues.is_empty() {
+    let human_on_stdout = request
+        .plan
+        .iter()
+        .any(|(f, file)| *f == CheckFormat::Human && file.is_none());
+    if human_on_stdout && !request.quiet && !outcome.policy_issues.is_empty() {
         eprint!(
             "{}",
             human::render_policy_issues(&outcome.policy_issues, stderr_style(style))
@@ -217,12 +363,41 @@ fn run_check(
             )
         );
     }
-    let text = match format {
-        CheckFormat::Human => human::render_check(&outcome, style),
-        CheckFormat::Json => json::render_check(&outcome),
+    for (format, file) in &request.plan {
+        let text = match format {
+            CheckFormat::Human if request.quiet && file.is_none() => {
+                human::render_summary(&outcome)
+            }
+            CheckFormat::Human => human::render_check(
+                &outcome,
+                if file.is_some() {
+                    human::Style::PLAIN
+                } else {
+                    style
+                },
+            ),
+            CheckFormat::Json => json::render_check(&outcome),
+        };
+        match file {
+            None => print(&text),
+            Some(path) => {
+                if let Err(error) = std::fs::write(path, text) {
+                    eprintln!("error: cannot write {}: {error}", path.display());
+                    return 2;
+                }
+            }
+        }
+    }
+    let failing = match request.fail_on {
+        FailOn::Error => outcome.summary.errors,
+        FailOn::Warning => outcome.summary.errors + outcome.summary.warnings,
+        FailOn::Never => 0,
     };
-    print(&text);
-    outcome.exit_code() as u8
+    if !outcome.scan.errors.is_empty() {
+        2
+    } else {
+        u8::from(failing > 0)
+    }
 }
 
 fn run_validate(path: &Path, policy_path: Option<&Path>, today: Date, style: human::Style) -> u8 {
@@ -260,7 +435,14 @@ fn run_validate(path: &Path, policy_path: Option<&Path>, today: Date, style: hum
         today,
         new_since: None,
     };
-    let issues = match techpolicy::check(path, &policy, &options) {
+    let target = match Target::from_paths(&[path.to_path_buf()], Some(&policy.root)) {
+        Ok(target) => target,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return 2;
+        }
+    };
+    let issues = match techpolicy::check(&target, &policy, &options) {
         Ok(outcome) => outcome.policy_issues,
         Err(error) => {
             eprintln!("error: {error}");
@@ -310,7 +492,17 @@ fn run_inventory(
         },
         None => None,
     };
-    let inventory = techpolicy::inventory(path, policy.as_ref());
+    let target = match Target::from_paths(
+        &[path.to_path_buf()],
+        policy.as_ref().map(|p| p.root.as_path()),
+    ) {
+        Ok(target) => target,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return 2;
+        }
+    };
+    let inventory = techpolicy::inventory(&target, policy.as_ref());
     if !inventory.errors.is_empty() {
         eprint!(
             "{}",
@@ -367,7 +559,7 @@ fn run_init(path: &Path) -> u8 {
         );
         return 2;
     }
-    let inventory = techpolicy::inventory(path, None);
+    let inventory = techpolicy::inventory(&Target::Dir(path.to_path_buf()), None);
     let text = techpolicy::init::starter_policy(&inventory, techpolicy::today());
     // `create_new` so that a file appearing meanwhile is not overwritten either.
     let written = std::fs::OpenOptions::new()
@@ -446,26 +638,32 @@ fn print(text: &str) {
     let _ = stdout.flush();
 }
 
-/// Colour and links only for a terminal, and never when NO_COLOR is set.
-fn terminal_style() -> human::Style {
+/// Colour and links for a terminal unless NO_COLOR is set, or as `--color` says.
+fn terminal_style(choice: ColorChoice) -> human::Style {
     let tty = std::io::stdout().is_terminal();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let width = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())
         .unwrap_or(human::Style::PLAIN.width);
+    let color = match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => tty && !no_color,
+    };
     human::Style {
-        color: tty && !no_color,
-        links: tty,
+        color,
+        links: tty && color,
         width,
     }
 }
 
 fn stderr_style(style: human::Style) -> human::Style {
-    let tty = std::io::stderr().is_terminal();
+    // `--color always` forces colour on both streams; `auto` follows each stream.
+    let tty = std::io::stderr().is_terminal() || !std::io::stdout().is_terminal();
     human::Style {
         color: style.color && tty,
-        links: style.links && tty,
+        links: style.links && std::io::stderr().is_terminal(),
         ..style
     }
 }

@@ -156,6 +156,82 @@ pub fn walk(root: &Path, exclusions: Option<&Exclusions>) -> Walked {
     parse_entries(entries)
 }
 
+/// Reads the named files (relative to `base` or absolute) plus the files needed to resolve
+/// them: the lockfiles and Cargo workspace roots in their directories and above, up to `base`,
+/// and the manifests beside a named lockfile. Returns the parse results and the relative paths
+/// of the named files, the only ones findings should be reported for. Excluded files are
+/// skipped even when named: pre-commit names every staged file.
+pub fn walk_files(
+    base: &Path,
+    files: &[PathBuf],
+    exclusions: Option<&Exclusions>,
+) -> (Walked, Vec<String>) {
+    const CONTEXT: [&str; 6] = [
+        "Cargo.lock",
+        "Cargo.toml",
+        "package-lock.json",
+        "npm-shrinkwrap.json",
+        "pnpm-lock.yaml",
+        "yarn.lock",
+    ];
+    let filter = exclusions.map(|e| e.filter(base));
+    let absolute_base = std::fs::canonicalize(base).unwrap_or_else(|_| base.to_path_buf());
+    let mut requested = Vec::new();
+    let mut wanted: std::collections::BTreeMap<String, (PathBuf, ManifestKind)> =
+        Default::default();
+    for file in files {
+        let absolute = std::fs::canonicalize(file).unwrap_or_else(|_| file.clone());
+        let relative = relative_path(&absolute_base, &absolute);
+        let name = absolute
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let Some(kind) = ManifestKind::detect(name) else {
+            continue;
+        };
+        if !is_walked_path(&relative)
+            || filter
+                .as_ref()
+                .is_some_and(|f| f.is_excluded(Path::new(&relative)))
+        {
+            continue;
+        }
+        requested.push(relative.clone());
+        wanted.insert(relative.clone(), (absolute.clone(), kind));
+        // Context: what resolves this file's declarations, or declares this lockfile's packages.
+        let mut dir = absolute.parent().map(Path::to_path_buf);
+        while let Some(current) = dir {
+            for context in CONTEXT {
+                let candidate = current.join(context);
+                if candidate.is_file() {
+                    let relative = relative_path(&absolute_base, &candidate);
+                    let kind = ManifestKind::detect(context).unwrap_or(kind);
+                    wanted.entry(relative).or_insert((candidate, kind));
+                }
+            }
+            if kind.is_lockfile() {
+                let manifest = current.join("package.json");
+                if manifest.is_file() {
+                    wanted
+                        .entry(relative_path(&absolute_base, &manifest))
+                        .or_insert((manifest, ManifestKind::PackageJson));
+                }
+            }
+            if current == absolute_base || !current.starts_with(&absolute_base) {
+                break;
+            }
+            dir = current.parent().map(Path::to_path_buf);
+        }
+    }
+    let entries = wanted
+        .into_iter()
+        .map(|(relative, (path, kind))| (relative, kind, read(&path)))
+        .collect();
+    requested.sort();
+    requested.dedup();
+    (parse_entries(entries), requested)
+}
+
 /// A file to parse: its relative path, its kind, and its bytes or why they could not be read.
 pub type Entry = (String, ManifestKind, Result<Vec<u8>, String>);
 

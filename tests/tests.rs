@@ -4,6 +4,7 @@
 mod check;
 mod corpus;
 mod inventory;
+mod options;
 mod policy;
 mod process;
 mod util;

@@ -109,6 +109,16 @@ impl ManifestKind {
         None
     }
 
+    pub fn is_lockfile(self) -> bool {
+        matches!(
+            self,
+            ManifestKind::CargoLock
+                | ManifestKind::PackageLock
+                | ManifestKind::PnpmLock
+                | ManifestKind::YarnLock
+        )
+    }
+
     pub fn ecosystem(self) -> Ecosystem {
         match self {
             ManifestKind::CargoToml | ManifestKind::CargoLock => Ecosystem::Cargo,

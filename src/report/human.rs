@@ -176,6 +176,13 @@ fn issue_diagnostic(issue: &PolicyIssue) -> SourceDiagnostic {
     diagnostic
 }
 
+/// Only the closing line (`--quiet`).
+pub fn render_summary(outcome: &CheckOutcome) -> String {
+    let mut line = summary_line(outcome);
+    line.push('\n');
+    line
+}
+
 fn summary_line(outcome: &CheckOutcome) -> String {
     let s = &outcome.summary;
     let mut line = format!(
