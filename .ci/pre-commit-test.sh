@@ -49,7 +49,7 @@ if pre-commit try-repo "$here" techpolicy > "$work/banned.log" 2>&1; then
   echo "FAIL: a banned dependency was not blocked"
   exit 1
 fi
-for expected in "package \`mongoose ^8.0.3\` is banned: MongoDB" "use instead: PostgreSQL (jsonb)" "package.json:4"; do
+for expected in "package \`mongoose ^8.0.3\` is banned: MongoDB" "use instead: PostgreSQL (jsonb)" "package.json:5:5"; do
   if ! grep -qF "$expected" "$work/banned.log"; then
     cat "$work/banned.log"
     echo "FAIL: the hook output lacks: $expected"

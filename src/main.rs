@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use techpolicy::explain::Explanation;
 use techpolicy::policy::{self, IssueSeverity, Policy, PolicyError, POLICY_FILE_NAMES};
-use techpolicy::report::{human, json, table, CheckFormat, InventoryFormat};
+use techpolicy::report::{
+    github, human, json, markdown, sarif, table, CheckFormat, InventoryFormat,
+};
 use techpolicy::{CheckOptions, Target};
 
 /// Checks a repository's dependencies and container images against the organisation's
@@ -377,6 +379,9 @@ fn run_check(request: &CheckRequest<'_>, style: human::Style) -> u8 {
                 },
             ),
             CheckFormat::Json => json::render_check(&outcome),
+            CheckFormat::Sarif => sarif::render_check(&outcome),
+            CheckFormat::Github => github::render_check(&outcome),
+            CheckFormat::Markdown => markdown::render_check(&outcome),
         };
         match file {
             None => print(&text),

@@ -7,12 +7,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn repository_file(name: &str) -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(name)).expect("file at the repository root")
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(name))
+        .expect("file at the repository root")
 }
 
 /// The `run:` script and the `env:` names of the step with `id`.
 fn step(id: &str) -> (String, Vec<String>) {
-    let documents = Yaml::load_from_str(&repository_file("action.yml")).expect("action.yml is YAML");
+    let documents =
+        Yaml::load_from_str(&repository_file("action.yml")).expect("action.yml is YAML");
     let action = &documents[0];
     let steps = action["runs"]["steps"].as_vec().expect("steps");
     let step = steps
@@ -20,9 +22,15 @@ fn step(id: &str) -> (String, Vec<String>) {
         .find(|s| s["id"].as_str() == Some(id))
         .unwrap_or_else(|| panic!("no step with id {id}"));
     let run = step["run"].as_str().expect("run script").to_string();
-    let env = step["env"]
+    let env = step
         .as_mapping()
-        .map(|m| m.keys().filter_map(|k| k.as_str().map(str::to_string)).collect())
+        .and_then(|m| m.iter().find(|(k, _)| k.as_str() == Some("env")))
+        .and_then(|(_, env)| env.as_mapping())
+        .map(|m| {
+            m.keys()
+                .filter_map(|k| k.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default();
     (run, env)
 }
@@ -31,11 +39,22 @@ fn git(repo: &Path, args: &[&str]) -> String {
     let output = Command::new("git")
         .arg("-C")
         .arg(repo)
-        .args(["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "user.name=test",
+            "-c",
+            "user.email=test@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(args)
         .output()
         .expect("git runs");
-    assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8_lossy(&output.stdout).trim().to_string()
 }
 
@@ -64,7 +83,14 @@ impl Runner {
             .arg("-c")
             .arg(script)
             .current_dir(workspace)
-            .env("PATH", format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default()))
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    bin_dir.display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            )
             .env("RUNNER_TEMP", self.temp.path())
             .env("GITHUB_OUTPUT", self.path("output"))
             .env("GITHUB_STEP_SUMMARY", self.path("summary"))
@@ -86,7 +112,10 @@ fn check_step_on_a_pull_request() {
     let repo = TempRepo::new(&[
         ("techpolicy.toml", crate::util::EXAMPLE_POLICY),
         ("Dockerfile", "FROM node:20-alpine\n"),
-        ("app/package.json", "{\n  \"dependencies\": {\n    \"mongoose\": \"^8.0.0\"\n  }\n}\n"),
+        (
+            "app/package.json",
+            "{\n  \"dependencies\": {\n    \"mongoose\": \"^8.0.0\"\n  }\n}\n",
+        ),
     ]);
     git(repo.path(), &["init", "-q", "-b", "main"]);
     git(repo.path(), &["add", "-A"]);
@@ -101,9 +130,20 @@ fn check_step_on_a_pull_request() {
 
     let runner = Runner::new();
     let event = runner.path("event.json");
-    std::fs::write(&event, format!(r#"{{"pull_request": {{"number": 7, "base": {{"sha": "{base}"}}}}}}"#)).expect("event");
+    std::fs::write(
+        &event,
+        format!(r#"{{"pull_request": {{"number": 7, "base": {{"sha": "{base}"}}}}}}"#),
+    )
+    .expect("event");
     let (script, env) = step("check");
-    for name in ["INPUT_PATH", "INPUT_POLICY", "INPUT_FAIL_ON", "INPUT_NEW_SINCE", "INPUT_SARIF_FILE", "INPUT_SUMMARY"] {
+    for name in [
+        "INPUT_PATH",
+        "INPUT_POLICY",
+        "INPUT_FAIL_ON",
+        "INPUT_NEW_SINCE",
+        "INPUT_SARIF_FILE",
+        "INPUT_SUMMARY",
+    ] {
         assert!(env.contains(&name.to_string()), "the step maps {name}");
     }
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_techpolicy"));
@@ -122,25 +162,50 @@ fn check_step_on_a_pull_request() {
         .expect("bash runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "the new ban fails the step\n{stdout}\n{stderr}");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "the new ban fails the step\n{stdout}\n{stderr}"
+    );
 
     // Annotations only for what the pull request adds, on the lines that add it.
     let annotations: Vec<&str> = stdout.lines().filter(|l| l.starts_with("::")).collect();
     assert_eq!(annotations.len(), 2, "{stdout}");
-    assert!(annotations[0].starts_with("::warning file=Dockerfile,line=1,col=6,"), "{}", annotations[0]);
-    assert!(annotations[1].starts_with("::error file=app/package.json,line=3,col=5,"), "{}", annotations[1]);
+    assert!(
+        annotations[0].starts_with("::warning file=Dockerfile,line=1,col=6,"),
+        "{}",
+        annotations[0]
+    );
+    assert!(
+        annotations[1].starts_with("::error file=app/package.json,line=3,col=5,"),
+        "{}",
+        annotations[1]
+    );
     assert!(annotations[1].contains("mongodb"), "{}", annotations[1]);
 
     let outputs = runner.read("output");
     assert!(outputs.lines().any(|l| l == "errors=1"), "{outputs}");
     assert!(outputs.lines().any(|l| l == "warnings=1"), "{outputs}");
-    assert!(outputs.lines().any(|l| l == format!("sarif-file={}", sarif.display())), "{outputs}");
+    assert!(
+        outputs
+            .lines()
+            .any(|l| l == format!("sarif-file={}", sarif.display())),
+        "{outputs}"
+    );
     let summary = runner.read("summary");
     assert!(summary.starts_with("## techpolicy"), "{summary}");
     assert!(summary.contains("mongodb"), "{summary}");
-    let sarif: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif written")).expect("sarif");
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).expect("sarif written"))
+            .expect("sarif");
     assert_eq!(sarif["version"], "2.1.0");
-    assert_eq!(sarif["runs"][0]["results"].as_array().expect("results").len(), 2);
+    assert_eq!(
+        sarif["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .len(),
+        2
+    );
 
     // Outside a pull request, every finding counts; `fail-on: never` reports without failing.
     let output = runner
@@ -154,9 +219,22 @@ fn check_step_on_a_pull_request() {
         .env("INPUT_SUMMARY", "false")
         .output()
         .expect("bash runs");
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
-    assert!(runner.read("output").lines().any(|l| l == "errors=2"), "{}", runner.read("output"));
-    assert_eq!(runner.read("summary"), "", "no summary when summary is false");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        runner.read("output").lines().any(|l| l == "errors=2"),
+        "{}",
+        runner.read("output")
+    );
+    assert_eq!(
+        runner.read("summary"),
+        "",
+        "no summary when summary is false"
+    );
 }
 
 #[test]
@@ -166,14 +244,28 @@ fn install_step_builds_from_the_actions_own_source() {
     let shims = runner.path("shims");
     std::fs::create_dir_all(&shims).expect("shim dir");
     let shim = shims.join("cargo");
-    std::fs::write(&shim, format!("#!/bin/sh\necho \"$@\" > {}\n", runner.path("cargo-args").display())).expect("shim");
+    std::fs::write(
+        &shim,
+        format!(
+            "#!/bin/sh\necho \"$@\" > {}\n",
+            runner.path("cargo-args").display()
+        ),
+    )
+    .expect("shim");
     let mut permissions = std::fs::metadata(&shim).expect("shim").permissions();
     std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
     std::fs::set_permissions(&shim, permissions).expect("chmod");
 
     let (script, _) = step("install");
-    let output = runner.command(&script, &fixture("demo"), &shims).output().expect("bash runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = runner
+        .command(&script, &fixture("demo"), &shims)
+        .output()
+        .expect("bash runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let args = runner.read("cargo-args");
     assert_eq!(
         args.trim(),
@@ -183,7 +275,10 @@ fn install_step_builds_from_the_actions_own_source() {
             runner.path("techpolicy").display()
         )
     );
-    assert_eq!(runner.read("path").trim(), runner.path("techpolicy/bin").display().to_string());
+    assert_eq!(
+        runner.read("path").trim(),
+        runner.path("techpolicy/bin").display().to_string()
+    );
 }
 
 #[test]
@@ -213,12 +308,27 @@ fn pre_commit_hook_files_pattern_covers_every_manifest_name() {
         "docker-compose.override.yaml",
     ];
     for name in names {
-        assert!(techpolicy::manifest::ManifestKind::detect(name).is_some(), "techpolicy reads {name}");
+        assert!(
+            techpolicy::manifest::ManifestKind::detect(name).is_some(),
+            "techpolicy reads {name}"
+        );
         assert!(pattern.is_match(name), "{name}");
-        assert!(pattern.is_match(&format!("services/api/{name}")), "{name} in a subdirectory");
+        assert!(
+            pattern.is_match(&format!("services/api/{name}")),
+            "{name} in a subdirectory"
+        );
     }
-    for other in ["README.md", "src/main.rs", "mypackage.json", "Cargo.toml.orig", "compose.yaml.bak"] {
+    for other in [
+        "README.md",
+        "src/main.rs",
+        "mypackage.json",
+        "Cargo.toml.orig",
+        "compose.yaml.bak",
+    ] {
         assert!(!pattern.is_match(other), "{other}");
-        assert!(techpolicy::manifest::ManifestKind::detect(other).is_none(), "{other}");
+        assert!(
+            techpolicy::manifest::ManifestKind::detect(other).is_none(),
+            "{other}"
+        );
     }
 }

@@ -1,10 +1,12 @@
 //! All integration tests build into one binary (as ripgrep's do); each module covers one
 //! command or concern, over the repositories in `fixtures/` or temporary trees.
 
+mod action;
 mod check;
 mod corpus;
 mod inventory;
 mod options;
 mod policy;
 mod process;
+mod reports;
 mod util;
