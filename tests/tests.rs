@@ -3,6 +3,7 @@
 
 mod action;
 mod check;
+mod conformance;
 mod corpus;
 mod inventory;
 mod options;
