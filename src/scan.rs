@@ -153,7 +153,80 @@ pub fn walk(root: &Path, exclusions: Option<&Exclusions>) -> Walked {
             ),
         })
         .collect();
-    parse_entries(entries)
+    let mut walked = parse_entries(entries);
+    follow_references(&base, exclusions, &mut walked);
+    walked
+}
+
+/// Reads the files that manifests bring into the build (a compose service's Dockerfile of
+/// any name, an `extends` file) when the walk did not already: references inside the scanned
+/// directory only, never excluded ones, a few levels deep at most.
+fn follow_references(base: &Path, exclusions: Option<&Exclusions>, walked: &mut Walked) {
+    let filter = exclusions.map(|e| e.filter(base));
+    let mut seen: std::collections::HashSet<String> = walked
+        .files
+        .iter()
+        .map(|f| f.source.path.clone())
+        .chain(walked.errors.iter().map(|e| e.file.clone()))
+        .collect();
+    let mut start = 0;
+    for _ in 0..4 {
+        let mut entries = Vec::new();
+        for file in &walked.files[start..] {
+            let Parsed::Manifest(manifest) = &file.parsed else {
+                continue;
+            };
+            let dir = file.source.path.rsplit_once('/').map_or("", |(dir, _)| dir);
+            for (reference, kind) in &manifest.references {
+                let Some(relative) = join_relative(dir, reference) else {
+                    continue;
+                };
+                let excluded = filter
+                    .as_ref()
+                    .is_some_and(|f| f.is_excluded(Path::new(&relative)));
+                let path = base.join(&relative);
+                if excluded
+                    || !is_walked_path(&relative)
+                    || !path.is_file()
+                    || !seen.insert(relative.clone())
+                {
+                    continue;
+                }
+                entries.push((relative, *kind, read(&path)));
+            }
+        }
+        if entries.is_empty() {
+            break;
+        }
+        start = walked.files.len();
+        let more = parse_entries(entries);
+        walked.files.extend(more.files);
+        walked.errors.extend(more.errors);
+        walked.failed_sources.extend(more.failed_sources);
+    }
+    walked
+        .files
+        .sort_by(|a, b| a.source.path.cmp(&b.source.path));
+    walked.errors.sort_by(|a, b| a.file.cmp(&b.file));
+}
+
+/// `dir/reference` with `.` and `..` resolved, or None when it leaves the scanned directory
+/// or is absolute.
+fn join_relative(dir: &str, reference: &str) -> Option<String> {
+    if reference.starts_with('/') {
+        return None;
+    }
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for piece in reference.split('/') {
+        match piece {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 /// Reads the named files (relative to `base` or absolute) plus the files needed to resolve
@@ -401,4 +474,23 @@ fn relative_path(base: &Path, path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_stay_inside_the_scanned_directory() {
+        assert_eq!(
+            join_relative("deploy", "../docker/api.df").as_deref(),
+            Some("docker/api.df")
+        );
+        assert_eq!(
+            join_relative("", "./Dockerfile").as_deref(),
+            Some("Dockerfile")
+        );
+        assert_eq!(join_relative("a", "../../etc/passwd"), None);
+        assert_eq!(join_relative("a", "/etc/passwd"), None);
+    }
 }

@@ -481,3 +481,29 @@ fn the_repository_passes_its_own_policy() {
             > 50
     );
 }
+
+#[test]
+fn compose_build_and_extends_files_are_read_whatever_their_names() {
+    let repo = TempRepo::new(&[
+        ("techpolicy.toml", EXAMPLE_POLICY),
+        (
+            "deploy/compose.yaml",
+            "services:\n  api:\n    build:\n      context: ..\n      dockerfile: build/api.df\n  worker:\n    build: ../worker\n  db:\n    extends:\n      file: shared-services.yml\n      service: mongo\n",
+        ),
+        ("build/api.df", "FROM node:16-alpine\n"),
+        ("worker/Dockerfile", "FROM debian:12\n"),
+        ("deploy/shared-services.yml", "services:\n  mongo:\n    image: mongo:6\n"),
+    ]);
+    let result = run(techpolicy()
+        .arg("check")
+        .arg(repo.path())
+        .args(["--format", "json"]));
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    assert_eq!(
+        finding_locations(&result.json()),
+        vec![
+            loc("build/api.df", 1, "deprecated"),
+            loc("deploy/shared-services.yml", 3, "banned")
+        ]
+    );
+}

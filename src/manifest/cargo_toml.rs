@@ -60,6 +60,7 @@ pub fn parse(text: &str) -> Result<Manifest, ParseError> {
         declared,
         workspace_dependencies,
         is_workspace_root: table(root, "workspace").is_some(),
+        ..Manifest::default()
     })
 }
 

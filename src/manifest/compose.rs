@@ -11,7 +11,7 @@
 //! saphyr only offers to load all documents at once.
 
 use super::dockerfile::parse_image_reference;
-use super::{Declared, Ecosystem, Manifest, ParseError, Span};
+use super::{Declared, Ecosystem, Manifest, ManifestKind, ParseError, Span};
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, ScanError, YamlData};
 
 /// Merge keys can nest (a merged mapping with merge keys of its own); real files go one or two
@@ -70,7 +70,10 @@ pub fn parse(text: &str) -> Result<Manifest, ParseError> {
                 positions.span(service),
             ));
         }
-        // A service with only `build:` has no image to check.
+        references(service, &positions, &mut manifest.references);
+        // A service with only `build:` has no image to check here: its Dockerfile is read
+        // as a Dockerfile. One that `extends` another service of this file takes that
+        // service's image, which is reported at its own line.
         let Some(image) = lookup(service, "image") else {
             continue;
         };
@@ -94,6 +97,48 @@ pub fn parse(text: &str) -> Result<Manifest, ParseError> {
         }
     }
     Ok(manifest)
+}
+
+/// The files a service brings into the build: its Dockerfile (`build: DIR` reads
+/// `DIR/Dockerfile`; `build: {context, dockerfile}`), and the compose file it `extends`.
+/// Paths that need a variable are left out: they cannot be known.
+fn references(
+    service: &MarkedYaml<'_>,
+    positions: &Positions,
+    out: &mut Vec<(String, ManifestKind)>,
+) {
+    let text = |node: Option<&MarkedYaml<'_>>| {
+        node.and_then(|n| scalar_text(n, positions))
+            .filter(|t| !t.trim().is_empty() && !t.contains('$'))
+    };
+    if let Some(build) = lookup(service, "build") {
+        let (context, dockerfile) = if untagged(build).data.is_mapping() {
+            (
+                text(lookup(build, "context")),
+                text(lookup(build, "dockerfile")),
+            )
+        } else {
+            (text(Some(build)), None)
+        };
+        let context = context.unwrap_or_else(|| ".".to_string());
+        // A remote context (a git URL) holds no file of this repository.
+        if !context.contains("://") && !context.starts_with("git@") {
+            let dockerfile = dockerfile.unwrap_or_else(|| "Dockerfile".to_string());
+            let path = if dockerfile.starts_with('/') {
+                dockerfile
+            } else {
+                format!("{}/{dockerfile}", context.trim_end_matches('/'))
+            };
+            out.push((path, ManifestKind::Dockerfile));
+        }
+    }
+    if let Some(extends) = lookup(service, "extends") {
+        if untagged(extends).data.is_mapping() {
+            if let Some(file) = text(lookup(extends, "file")) {
+                out.push((file, ManifestKind::Compose));
+            }
+        }
+    }
 }
 
 /// The declaration for one `image:` value, or None when it interpolates to nothing.

@@ -164,6 +164,10 @@ pub struct Manifest {
     pub workspace_dependencies: Vec<Declared>,
     /// Cargo only: true when this Cargo.toml has a `[workspace]` table.
     pub is_workspace_root: bool,
+    /// Other files this one makes part of the build, relative to its directory, with the kind
+    /// to read them as: a compose service's `build.dockerfile`, an `extends.file`. The walk
+    /// reads them too when their names alone would not have been recognised.
+    pub references: Vec<(String, ManifestKind)>,
 }
 
 /// One dependency or image as a manifest declares it.
