@@ -154,3 +154,93 @@ fn io_error(error: std::io::Error) -> GitError {
         message: format!("cannot read from git: {error}"),
     }
 }
+
+/// Policy files as they were at a revision (`--policy-from`), for a policy that a pull
+/// request cannot loosen: paths are read relative to the work tree's top.
+pub struct RevisionReader {
+    top: std::path::PathBuf,
+    rev: String,
+}
+
+impl RevisionReader {
+    /// A reader of `rev` in the repository holding `dir`.
+    pub fn new(dir: &Path, rev: &str) -> Result<RevisionReader, GitError> {
+        let mut command = git(dir);
+        command.args(["rev-parse", "--show-toplevel"]);
+        let top = run(command, "find the repository")?;
+        let top = std::path::PathBuf::from(String::from_utf8_lossy(&top).trim());
+        let mut verify = git(&top);
+        verify
+            .args(["rev-parse", "--verify", "--quiet", "--end-of-options"])
+            .arg(format!("{rev}^{{commit}}"));
+        let commit = run(verify, &format!("find revision `{rev}`"))?;
+        let commit = String::from_utf8_lossy(&commit).trim().to_string();
+        if commit.is_empty() {
+            return Err(GitError {
+                message: format!("`{rev}` is not a commit in this repository"),
+            });
+        }
+        Ok(RevisionReader { top, rev: commit })
+    }
+
+    /// The top of the work tree: `--policy-from REV:PATH` paths are relative to it.
+    pub fn top(&self) -> &Path {
+        &self.top
+    }
+
+    /// `path` as a revision path (`REV:relative/path`), when it lies in the work tree.
+    fn object(&self, path: &Path) -> Option<String> {
+        let absolute = std::path::absolute(path).ok()?;
+        let mut parts: Vec<String> = Vec::new();
+        for component in absolute.strip_prefix(&self.top).ok()?.components() {
+            match component {
+                std::path::Component::ParentDir => {
+                    parts.pop()?;
+                }
+                std::path::Component::Normal(part) => {
+                    parts.push(part.to_string_lossy().into_owned())
+                }
+                _ => {}
+            }
+        }
+        Some(format!("{}:{}", self.rev, parts.join("/")))
+    }
+
+    /// The text of `path` at the revision.
+    pub fn read_text(&self, path: &Path) -> std::io::Result<String> {
+        let object = self.object(path).ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("{} is outside the repository", path.display()),
+            )
+        })?;
+        let mut command = git(&self.top);
+        command.args(["cat-file", "blob", &object]);
+        let bytes = run(command, &format!("read {object}"))
+            .map_err(|e| std::io::Error::other(e.message))?;
+        String::from_utf8(bytes)
+            .map(|text| {
+                text.strip_prefix('\u{feff}')
+                    .map(str::to_string)
+                    .unwrap_or(text)
+            })
+            .map_err(|_| std::io::Error::other(format!("{object} is not valid UTF-8")))
+    }
+}
+
+impl crate::policy::PolicyReader for RevisionReader {
+    fn read(&mut self, path: &Path) -> std::io::Result<String> {
+        self.read_text(path)
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        let Some(object) = self.object(path) else {
+            return false;
+        };
+        git(&self.top)
+            .args(["cat-file", "-e", &object])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+}

@@ -191,6 +191,8 @@ pub struct CheckOutcome {
     /// What the scan showed about the policy: errors (a package under two statuses) stop the
     /// check; warnings (overdue reviews, expired or stale exceptions) are reported with it.
     pub policy_issues: Vec<PolicyIssue>,
+    /// With `--policy-from`: what the working tree's policy would change, not applied.
+    pub policy_changes: Vec<policy::diff::PolicyChange>,
     pub summary: Summary,
 }
 
@@ -357,6 +359,7 @@ pub fn check(
         scan,
         findings,
         policy_issues,
+        policy_changes: Vec::new(),
         summary,
     })
 }

@@ -7,7 +7,11 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use techpolicy::explain::Explanation;
-use techpolicy::policy::{self, IssueSeverity, Policy, PolicyError, POLICY_FILE_NAMES};
+use techpolicy::git::RevisionReader;
+use techpolicy::policy::diff::{self, PolicyChange};
+use techpolicy::policy::{
+    self, IssueSeverity, LoadOptions, Policy, PolicyError, POLICY_FILE_NAMES,
+};
 use techpolicy::report::{
     github, human, json, markdown, sarif, table, CheckFormat, InventoryFormat,
 };
@@ -30,6 +34,17 @@ struct PolicyArgs {
     /// .config/techpolicy.toml found in PATH or a parent directory.
     #[arg(long, value_name = "FILE")]
     policy: Option<PathBuf>,
+    /// Let the policy's `extends` and decision `path` entries point outside the repository.
+    #[arg(long)]
+    allow_outside_root: bool,
+}
+
+impl PolicyArgs {
+    fn load_options(&self) -> LoadOptions {
+        LoadOptions {
+            allow_outside_root: self.allow_outside_root,
+        }
+    }
 }
 
 /// When to use colour.
@@ -100,6 +115,12 @@ enum Command {
         /// without checking it out); the others are counted, not failed.
         #[arg(long, value_name = "REV")]
         new_since: Option<String>,
+        /// Check against the policy (and everything it extends) as it was at this git
+        /// revision, e.g. a pull request's base, so that the change cannot loosen its own
+        /// check; what the working tree's policy would change is reported apart. PATH is
+        /// relative to the top of the repository (default: the policy found as usual).
+        #[arg(long, value_name = "REV[:PATH]")]
+        policy_from: Option<String>,
         /// Which findings make the exit status 1.
         #[arg(long, value_enum, default_value_t = FailOn::Error)]
         fail_on: FailOn,
@@ -181,6 +202,7 @@ fn main() -> ExitCode {
             output,
             today,
             new_since,
+            policy_from,
             fail_on,
             quiet,
             color,
@@ -196,6 +218,8 @@ fn main() -> ExitCode {
                     let request = CheckRequest {
                         paths: &paths,
                         policy: policy.policy.as_deref(),
+                        load: policy.load_options(),
+                        policy_from: policy_from.as_deref(),
                         plan,
                         options,
                         fail_on,
@@ -216,6 +240,7 @@ fn main() -> ExitCode {
         } => run_validate(
             &path,
             policy.policy.as_deref(),
+            &policy.load_options(),
             today.date(),
             terminal_style(ColorChoice::Auto),
         ),
@@ -226,6 +251,7 @@ fn main() -> ExitCode {
         } => run_inventory(
             &path,
             policy.policy.as_deref(),
+            &policy.load_options(),
             format,
             terminal_style(ColorChoice::Auto),
         ),
@@ -238,6 +264,7 @@ fn main() -> ExitCode {
             &query,
             &path,
             policy.policy.as_deref(),
+            &policy.load_options(),
             today.date(),
             terminal_style(ColorChoice::Auto),
         ),
@@ -297,6 +324,8 @@ fn output_plan(
 struct CheckRequest<'a> {
     paths: &'a [PathBuf],
     policy: Option<&'a Path>,
+    load: LoadOptions,
+    policy_from: Option<&'a str>,
     plan: OutputPlan,
     options: CheckOptions,
     fail_on: FailOn,
@@ -313,8 +342,15 @@ fn run_check(request: &CheckRequest<'_>, style: human::Style) -> u8 {
         .paths
         .first()
         .map_or(Path::new("."), PathBuf::as_path);
-    let Some(policy) = required_policy(start, request.policy, style) else {
-        return 2;
+    let (policy, policy_changes) = match request.policy_from {
+        None => match required_policy(start, request.policy, &request.load, style) {
+            Some(policy) => (policy, Vec::new()),
+            None => return 2,
+        },
+        Some(from) => match policy_at_revision(start, request.policy, from, &request.load, style) {
+            Some(loaded) => loaded,
+            None => return 2,
+        },
     };
     let target = match Target::from_paths(request.paths, Some(&policy.root)) {
         Ok(target) => target,
@@ -323,13 +359,14 @@ fn run_check(request: &CheckRequest<'_>, style: human::Style) -> u8 {
             return 2;
         }
     };
-    let outcome = match techpolicy::check(&target, &policy, &request.options) {
+    let mut outcome = match techpolicy::check(&target, &policy, &request.options) {
         Ok(outcome) => outcome,
         Err(error) => {
             eprintln!("error: {error}");
             return 2;
         }
     };
+    outcome.policy_changes = policy_changes;
     let errors: Vec<_> = outcome.policy_errors().cloned().collect();
     if !errors.is_empty() {
         // A policy that contradicts itself on this repository stops the check.
@@ -405,7 +442,13 @@ fn run_check(request: &CheckRequest<'_>, style: human::Style) -> u8 {
     }
 }
 
-fn run_validate(path: &Path, policy_path: Option<&Path>, today: Date, style: human::Style) -> u8 {
+fn run_validate(
+    path: &Path,
+    policy_path: Option<&Path>,
+    load: &LoadOptions,
+    today: Date,
+    style: human::Style,
+) -> u8 {
     if let Some(code) = missing_path(path) {
         return code;
     }
@@ -422,7 +465,7 @@ fn run_validate(path: &Path, policy_path: Option<&Path>, today: Date, style: hum
         );
         return 2;
     };
-    let policy = match policy::load(&found) {
+    let policy = match policy::load(&found, load) {
         Ok(policy) => policy,
         Err(error @ PolicyError::Invalid { .. }) => {
             print(&human::render_policy_error(&error, style));
@@ -481,6 +524,7 @@ fn run_validate(path: &Path, policy_path: Option<&Path>, today: Date, style: hum
 fn run_inventory(
     path: &Path,
     policy_path: Option<&Path>,
+    load: &LoadOptions,
     format: InventoryFormat,
     style: human::Style,
 ) -> u8 {
@@ -491,7 +535,7 @@ fn run_inventory(
         .map(Path::to_path_buf)
         .or_else(|| policy::discover(path))
     {
-        Some(found) => match load_policy(&found, style) {
+        Some(found) => match load_policy(&found, load, style) {
             Some(policy) => Some(policy),
             None => return 2,
         },
@@ -530,10 +574,11 @@ fn run_explain(
     query: &str,
     path: &Path,
     policy_path: Option<&Path>,
+    load: &LoadOptions,
     today: Date,
     style: human::Style,
 ) -> u8 {
-    let Some(policy) = required_policy(path, policy_path, style) else {
+    let Some(policy) = required_policy(path, policy_path, load, style) else {
         return 2;
     };
     match techpolicy::explain::explain(&policy, query, today) {
@@ -606,7 +651,12 @@ fn missing_path(path: &Path) -> Option<u8> {
 }
 
 /// The policy given or discovered, or None after printing why there is none.
-fn required_policy(path: &Path, policy_path: Option<&Path>, style: human::Style) -> Option<Policy> {
+fn required_policy(
+    path: &Path,
+    policy_path: Option<&Path>,
+    load: &LoadOptions,
+    style: human::Style,
+) -> Option<Policy> {
     let Some(found) = policy_path
         .map(Path::to_path_buf)
         .or_else(|| policy::discover(path))
@@ -620,11 +670,78 @@ fn required_policy(path: &Path, policy_path: Option<&Path>, style: human::Style)
         );
         return None;
     };
-    load_policy(&found, style)
+    load_policy(&found, load, style)
 }
 
-fn load_policy(path: &Path, style: human::Style) -> Option<Policy> {
-    match policy::load(path) {
+/// The policy as it was at a git revision (`--policy-from REV[:PATH]`), and what the working
+/// tree's policy would change, or None after printing why it could not be read.
+fn policy_at_revision(
+    start: &Path,
+    policy_path: Option<&Path>,
+    from: &str,
+    load: &LoadOptions,
+    style: human::Style,
+) -> Option<(Policy, Vec<PolicyChange>)> {
+    let (rev, path) = match from.split_once(':') {
+        Some((rev, path)) => (rev, Some(path)),
+        None => (from, None),
+    };
+    let start_dir = if start.is_file() {
+        start.parent().unwrap_or(Path::new("."))
+    } else {
+        start
+    };
+    let mut reader = match RevisionReader::new(start_dir, rev) {
+        Ok(reader) => reader,
+        Err(error) => {
+            eprintln!("error: --policy-from: {error}");
+            return None;
+        }
+    };
+    let working = policy_path
+        .map(Path::to_path_buf)
+        .or_else(|| policy::discover(start));
+    let path = match (path, &working) {
+        (Some(path), _) => reader.top().join(path),
+        (None, Some(working)) => std::path::absolute(working).unwrap_or_else(|_| working.clone()),
+        (None, None) => reader.top().join(POLICY_FILE_NAMES[0]),
+    };
+    let text = match reader.read_text(&path) {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!(
+                "error: --policy-from: cannot read {} at {rev}: {error}",
+                path.display()
+            );
+            return None;
+        }
+    };
+    let base = match policy::load_with(&path, &text, &mut reader, load) {
+        Ok(policy) => policy,
+        Err(error) => {
+            eprint!(
+                "{}",
+                human::render_policy_error(&error, stderr_style(style))
+            );
+            return None;
+        }
+    };
+    let changes = match working.filter(|w| w.is_file()) {
+        None => Vec::new(),
+        Some(working) => match policy::load(&working, load) {
+            Ok(proposed) => diff::changes(&base, &proposed),
+            Err(error) => vec![PolicyChange {
+                code: "invalid-working-policy",
+                message: format!("the working tree's policy does not load: {error}"),
+                loosens: false,
+            }],
+        },
+    };
+    Some((base, changes))
+}
+
+fn load_policy(path: &Path, load: &LoadOptions, style: human::Style) -> Option<Policy> {
+    match policy::load(path, load) {
         Ok(policy) => Some(policy),
         Err(error) => {
             eprint!(

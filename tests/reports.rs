@@ -19,7 +19,7 @@ const SARIF_SCHEMA: &str = include_str!("schemas/sarif-schema-2.1.0.json");
 
 fn check(path: &Path, today: Date) -> CheckOutcome {
     let found = policy::discover(path).expect("a policy above the scanned path");
-    let policy = policy::load(&found).expect("a valid policy");
+    let policy = policy::load(&found, &Default::default()).expect("a valid policy");
     let options = CheckOptions {
         today,
         new_since: None,
@@ -688,6 +688,7 @@ fn synthetic_outcome(files: usize, per_file: usize) -> CheckOutcome {
         },
         findings,
         policy_issues: Vec::new(),
+        policy_changes: Vec::new(),
         summary,
     }
 }

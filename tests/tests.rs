@@ -5,6 +5,7 @@ mod action;
 mod check;
 mod conformance;
 mod corpus;
+mod hostile;
 mod inventory;
 mod options;
 mod policy;

@@ -6,6 +6,7 @@
 //! conflicts with). Problems that depend on the date (overdue reviews, expired exceptions) are
 //! warnings, computed by [`Policy::date_warnings`] for a given day.
 
+pub mod diff;
 mod raw;
 
 use crate::manifest::Span;
@@ -318,43 +319,83 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
     })
 }
 
+/// Where policy files come from: the disk, or a git revision.
+pub trait PolicyReader {
+    fn read(&mut self, path: &Path) -> std::io::Result<String>;
+    fn exists(&self, path: &Path) -> bool;
+}
+
+/// Policy files on disk.
+pub struct Disk;
+
+impl PolicyReader for Disk {
+    fn read(&mut self, path: &Path) -> std::io::Result<String> {
+        read_policy_text(path)
+    }
+
+    fn exists(&self, path: &Path) -> bool {
+        path.is_file()
+    }
+}
+
+/// How a policy may be loaded.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    /// Let `extends` and decision `path` entries point outside the repository.
+    pub allow_outside_root: bool,
+}
+
 /// Reads a policy file and everything it extends, and validates the result.
-pub fn load(path: &Path) -> Result<Policy, PolicyError> {
+pub fn load(path: &Path, options: &LoadOptions) -> Result<Policy, PolicyError> {
     let text = read_policy_text(path).map_err(|error| PolicyError::Unreadable {
         path: path.to_path_buf(),
         error,
     })?;
-    load_with(path, &text, &mut |p: &Path| read_policy_text(p))
+    load_with(path, &text, &mut Disk, options)
 }
 
 /// Validates policy text as if read from `path` (its `extends` entries are read from disk).
 pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
-    load_with(path, text, &mut |p: &Path| read_policy_text(p))
+    load_with(path, text, &mut Disk, &LoadOptions::default())
 }
 
-/// Loads a policy whose files come from `read` (the disk, or a git revision). `path` names the
-/// top-level file; `text` is its content.
+/// Loads a policy whose files come from `reader`. `path` names the top-level file; `text` is
+/// its content.
 pub fn load_with(
     path: &Path,
     text: &str,
-    read: &mut dyn FnMut(&Path) -> std::io::Result<String>,
+    reader: &mut dyn PolicyReader,
+    options: &LoadOptions,
 ) -> Result<Policy, PolicyError> {
+    // A pull request can edit anything in the repository, but not what lies outside it: a
+    // policy may only build on files of the repository unless told otherwise.
+    let boundary = (!options.allow_outside_root).then(|| repository_root(path));
     let mut loader = Loader {
         files: Vec::new(),
         layers: Vec::new(),
         issues: Vec::new(),
         stack: Vec::new(),
-        read,
+        reader,
+        boundary: boundary.clone(),
     };
     loader.layer(path, text.to_string(), None);
     let Loader {
         files,
         layers,
         mut issues,
+        reader,
         ..
     } = loader;
     let root = policy_root(path);
-    let policy = merge(path, &root, files, layers, &mut issues);
+    let policy = merge(
+        path,
+        &root,
+        files,
+        layers,
+        &mut issues,
+        &*reader,
+        boundary.as_deref(),
+    );
     issues.retain(|issue| issue.severity == IssueSeverity::Error);
     if issues.is_empty() {
         Ok(policy)
@@ -373,6 +414,20 @@ pub fn load_with(
         })
     }
 }
+
+/// The top of the repository holding `path` (the nearest ancestor with `.git`), or the
+/// policy's own directory outside a repository.
+pub fn repository_root(path: &Path) -> PathBuf {
+    let absolute = normalise(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
+    let dir = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
+    dir.ancestors()
+        .find(|a| a.join(".git").exists())
+        .map(Path::to_path_buf)
+        .unwrap_or(dir)
+}
+
+const OUTSIDE_ROOT_HELP: &str =
+    "a policy may only use files of its repository; pass --allow-outside-root to allow this";
 
 fn read_policy_text(path: &Path) -> std::io::Result<String> {
     let text = std::fs::read_to_string(path)?;
@@ -400,7 +455,9 @@ struct Loader<'r> {
     issues: Vec<PolicyIssue>,
     /// The chain of files being read, to detect cycles.
     stack: Vec<PathBuf>,
-    read: &'r mut dyn FnMut(&Path) -> std::io::Result<String>,
+    reader: &'r mut dyn PolicyReader,
+    /// Files outside this directory may not be used (None: no limit).
+    boundary: Option<PathBuf>,
 }
 
 impl Loader<'_> {
@@ -437,7 +494,25 @@ impl Loader<'_> {
                 // Already read through another path of the same hierarchy.
                 continue;
             }
-            match (self.read)(&base_path) {
+            if let Some(boundary) = &self.boundary {
+                if !normalise(
+                    &std::path::absolute(&base_path).unwrap_or_else(|_| base_path.clone()),
+                )
+                .starts_with(boundary)
+                {
+                    self.issues.push(PolicyIssue::error(
+                        "outside-repository",
+                        format!(
+                            "`extends` points outside the repository: {}",
+                            base_path.display()
+                        ),
+                        Some((file.clone(), base.span, "outside the repository".into())),
+                        Some(OUTSIDE_ROOT_HELP.into()),
+                    ));
+                    continue;
+                }
+            }
+            match self.reader.read(&base_path) {
                 Ok(text) => self.layer(&base_path, text, Some((&file, base))),
                 Err(error) => self.issues.push(PolicyIssue::error(
                     "unreadable-policy",
@@ -480,6 +555,8 @@ fn merge(
     files: Vec<Arc<PolicyFile>>,
     layers: Vec<RawLayer>,
     issues: &mut Vec<PolicyIssue>,
+    reader: &dyn PolicyReader,
+    boundary: Option<&Path>,
 ) -> Policy {
     let mut policy = Policy {
         path: path.to_path_buf(),
@@ -525,7 +602,21 @@ fn merge(
             }
             if let Some(record) = &raw.path {
                 let dir = files[file].path.parent().unwrap_or(Path::new(""));
-                if !dir.join(&record.value).is_file() {
+                let record_path = dir.join(&record.value);
+                let absolute = normalise(
+                    &std::path::absolute(&record_path).unwrap_or_else(|_| record_path.clone()),
+                );
+                if boundary.is_some_and(|b| !absolute.starts_with(b)) {
+                    issues.push(PolicyIssue::error(
+                        "outside-repository",
+                        format!(
+                            "decision record `{}` lies outside the repository",
+                            record.value
+                        ),
+                        at(file, record.span, "outside the repository"),
+                        Some(OUTSIDE_ROOT_HELP.into()),
+                    ));
+                } else if !reader.exists(&record_path) {
                     issues.push(PolicyIssue::error(
                         "missing-decision-record",
                         format!("decision record `{}` does not exist", record.value),

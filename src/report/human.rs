@@ -67,6 +67,7 @@ pub fn render_check(outcome: &CheckOutcome, style: Style) -> String {
         render(&handler, &diagnostic, &mut out);
     }
     out.push_str(&summary_line(outcome));
+    out.push_str(&policy_changes(outcome));
     out.push('\n');
     out
 }
@@ -174,6 +175,22 @@ fn issue_diagnostic(issue: &PolicyIssue) -> SourceDiagnostic {
         }
     }
     diagnostic
+}
+
+/// With `--policy-from`: what the working tree's policy would change, apart from the
+/// findings, so that reviewers see a pull request that loosens its own check.
+fn policy_changes(outcome: &CheckOutcome) -> String {
+    if outcome.policy_changes.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "\npolicy changes in the working tree, not applied (this check used the policy from the given revision):\n",
+    );
+    for change in &outcome.policy_changes {
+        let marker = if change.loosens { "loosens" } else { "changes" };
+        out.push_str(&format!("  {marker}: {}\n", change.message));
+    }
+    out
 }
 
 /// Only the closing line (`--quiet`).

@@ -29,6 +29,7 @@ pub fn render_check(outcome: &CheckOutcome) -> String {
         "findings": outcome.findings,
         "errors": errors(&outcome.scan.errors),
         "policy": warnings,
+        "policy_changes": outcome.policy_changes,
         "summary": outcome.summary,
     });
     to_text(&document)

@@ -31,11 +31,35 @@ const TRAILER_RESERVE: usize = 200;
 pub fn render_check(outcome: &CheckOutcome) -> String {
     let mut head = String::from("## techpolicy\n\n");
     head.push_str(&verdict(outcome));
+    head.push_str(&policy_changes(outcome));
     head.push_str(&overview(outcome));
     let sections = file_sections(outcome);
     let mut out = assemble(head, &sections, outcome.findings.len());
     // One newline at the end, however the last section closed.
     out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+/// With `--policy-from`: what the change does to the policy, which this check did not apply.
+fn policy_changes(outcome: &CheckOutcome) -> String {
+    if outcome.policy_changes.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "### ⚠️ Policy changes in this change (not applied)\n\nThis check used the policy of the base revision. The working tree's policy would:\n\n",
+    );
+    for change in &outcome.policy_changes {
+        let marker = if change.loosens {
+            "**loosen**"
+        } else {
+            "change"
+        };
+        out.push_str(&format!(
+            "- {marker}: {}\n",
+            change.message.replace('\n', " ")
+        ));
+    }
     out.push('\n');
     out
 }
