@@ -361,9 +361,41 @@ pub fn is_walked_path(relative: &str) -> bool {
 type ParseResult =
     Result<(Arc<str>, LineIndex, Parsed), (String, Option<(Span, Arc<str>, LineIndex)>)>;
 
+/// The largest manifest techpolicy reads. Real lockfiles of very large monorepos reach tens
+/// of megabytes; anything far beyond is not a manifest, and reading it whole would cost
+/// memory for nothing.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
 fn read(path: &Path) -> Result<Vec<u8>, String> {
+    let metadata = std::fs::metadata(path).map_err(|e| format!("cannot read file: {e}"))?;
+    if metadata.is_dir() {
+        return Err("this is a directory, not a file".into());
+    }
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "file is {:.1} MiB, more than the {} MiB techpolicy reads",
+            metadata.len() as f64 / (1024.0 * 1024.0),
+            MAX_FILE_BYTES / (1024 * 1024)
+        ));
+    }
     std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))
 }
+
+/// Names that are manifests whatever the directory: a directory or a broken link by one of
+/// these names is worth a diagnostic (a pattern such as `Dockerfile.*` is not).
+const EXACT_NAMES: [&str; 11] = [
+    "Cargo.toml",
+    "Cargo.lock",
+    "package.json",
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "Dockerfile",
+    "Containerfile",
+    "compose.yaml",
+    "compose.yml",
+];
 
 fn parse_bytes(bytes: &[u8], kind: ManifestKind) -> ParseResult {
     let text = match std::str::from_utf8(bytes) {
@@ -416,15 +448,26 @@ fn find_manifests(root: &Path, exclusions: Option<&Exclusions>) -> Vec<Found> {
             Box::new(move |entry| {
                 let item = match entry {
                     Ok(entry) => {
-                        let is_file = entry
-                            .file_type()
-                            .is_some_and(|t| t.is_file() || t.is_symlink());
-                        let kind = entry.file_name().to_str().and_then(ManifestKind::detect);
-                        match (is_file, kind) {
-                            (true, Some(kind))
-                                if !excluded(entry.path()) && entry.path().is_file() =>
-                            {
-                                Some(Ok((entry.into_path(), kind)))
+                        let name = entry.file_name().to_str().unwrap_or_default();
+                        let kind = ManifestKind::detect(name);
+                        match kind {
+                            Some(kind) if !excluded(entry.path()) => {
+                                if entry.path().is_file() {
+                                    Some(Ok((entry.into_path(), kind)))
+                                } else if EXACT_NAMES.contains(&name) && entry.depth() > 0 {
+                                    // A directory or a dangling or looping link by a
+                                    // manifest's name: say so rather than skip it silently.
+                                    let message = match std::fs::metadata(entry.path()) {
+                                        Ok(m) if m.is_dir() => {
+                                            "this is a directory, not a file".to_string()
+                                        }
+                                        Ok(_) => "not a regular file".to_string(),
+                                        Err(e) => format!("cannot read file: {e}"),
+                                    };
+                                    Some(Err((entry.into_path(), message)))
+                                } else {
+                                    None
+                                }
                             }
                             _ => None,
                         }

@@ -2,6 +2,7 @@
 //! command or concern, over the repositories in `fixtures/` or temporary trees.
 
 mod action;
+mod bad_input;
 mod check;
 mod conformance;
 mod corpus;

@@ -274,6 +274,48 @@ pub struct LockedPackage {
     pub depends_on: Vec<usize>,
 }
 
+/// The deepest nesting of arrays and objects (or YAML blocks) a parser is handed. Real
+/// manifests nest a handful of levels; the parsers recurse per level, so a hostile file
+/// nested 100,000 deep would otherwise exhaust the stack.
+pub const MAX_NESTING: usize = 256;
+
+/// Refuses text nested deeper than [`MAX_NESTING`], counting `open`/`close` bytes outside
+/// strings delimited by `quote` (with backslash escapes).
+pub fn check_nesting(
+    text: &str,
+    open: &[u8],
+    close: &[u8],
+    quote: Option<u8>,
+) -> Result<(), ParseError> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (offset, &byte) in text.as_bytes().iter().enumerate() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if byte == b'\\' {
+                escaped = true;
+            } else if Some(byte) == quote {
+                in_string = false;
+            }
+        } else if Some(byte) == quote {
+            in_string = true;
+        } else if open.contains(&byte) {
+            depth += 1;
+            if depth > MAX_NESTING {
+                return Err(ParseError::at(
+                    format!("nested more than {MAX_NESTING} levels deep; techpolicy does not read deeper files"),
+                    Span::new(offset, 1),
+                ));
+            }
+        } else if close.contains(&byte) {
+            depth = depth.saturating_sub(1);
+        }
+    }
+    Ok(())
+}
+
 /// Why a file could not be parsed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
@@ -309,6 +351,22 @@ impl std::error::Error for ParseError {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_limit() {
+        let deep = format!(
+            "{}{}",
+            "[".repeat(MAX_NESTING + 1),
+            "]".repeat(MAX_NESTING + 1)
+        );
+        let error = check_nesting(&deep, b"[{", b"]}", Some(b'"')).expect_err("too deep");
+        assert_eq!(error.span, Some(Span::new(MAX_NESTING, 1)));
+        let fine = format!("{}{}", "[".repeat(MAX_NESTING), "]".repeat(MAX_NESTING));
+        assert!(check_nesting(&fine, b"[{", b"]}", Some(b'"')).is_ok());
+        // Brackets inside strings do not count, escaped quotes do not end them.
+        let quoted = format!("[\"{}\\\"{}\"]", "[".repeat(1000), "{".repeat(1000));
+        assert!(check_nesting(&quoted, b"[{", b"]}", Some(b'"')).is_ok());
+    }
 
     #[test]
     fn detects_manifest_names() {

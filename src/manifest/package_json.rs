@@ -138,6 +138,13 @@ pub(super) struct JsonObject<'a> {
     offset: usize,
 }
 
+fn shift_error(mut error: ParseError, offset: usize) -> ParseError {
+    if let Some(span) = error.span.as_mut() {
+        span.offset += offset;
+    }
+    error
+}
+
 impl<'a> JsonObject<'a> {
     /// Parses `text` as strict JSON, after the byte order mark npm strips before parsing.
     ///
@@ -162,6 +169,7 @@ impl<'a> JsonObject<'a> {
             allow_non_finite_numbers: false,
             allow_extended_string_escapes: false,
         };
+        super::check_nesting(json, b"[{", b"]}", Some(b'"')).map_err(|e| shift_error(e, offset))?;
         let parsed = parse_to_ast(json, &CollectOptions::default(), &strict).map_err(|err| {
             ParseError::at(format!("invalid JSON: {err}"), shifted(err.range(), offset))
         })?;

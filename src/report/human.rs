@@ -60,10 +60,10 @@ pub fn render_check(outcome: &CheckOutcome, style: Style) -> String {
             .get(&finding.file)
             .cloned()
             .unwrap_or_else(|| Arc::from(""));
-        let diagnostic = FindingDiagnostic {
-            finding,
-            source: NamedSource::new(&finding.file, source),
-        };
+        // A line too long to quote is named instead (the renderer cannot draw it anyway).
+        let source =
+            quotable(&source, finding.span).then(|| NamedSource::new(&finding.file, source));
+        let diagnostic = FindingDiagnostic { finding, source };
         render(&handler, &diagnostic, &mut out);
     }
     out.push_str(&summary_line(outcome));
@@ -81,16 +81,27 @@ pub fn render_file_errors(
     let handler = style.handler();
     let mut out = String::new();
     for error in errors {
-        let source = sources.get(&error.file).cloned();
+        // A line too long to quote is named instead (the renderer cannot draw it anyway).
+        let source = sources
+            .get(&error.file)
+            .cloned()
+            .filter(|text| error.span.is_some_and(|span| quotable(text, span)));
+        let location = match (&source, error.line, error.column) {
+            (None, Some(line), Some(column)) => format!(" (line {line}, column {column})"),
+            _ => String::new(),
+        };
         let diagnostic = SourceDiagnostic {
+            labels: match &source {
+                Some(_) => error
+                    .span
+                    .map(|span| (span, "here".to_string()))
+                    .into_iter()
+                    .collect(),
+                None => Vec::new(),
+            },
             source: source.map(|text| NamedSource::new(error.file.clone(), text)),
-            labels: error
-                .span
-                .map(|span| (span, "here".to_string()))
-                .into_iter()
-                .collect(),
             ..SourceDiagnostic::plain(
-                format!("cannot parse {}: {}", error.file, error.message),
+                format!("cannot parse {}: {}{location}", error.file, error.message),
                 "techpolicy::unreadable-file",
             )
         };
@@ -152,6 +163,14 @@ fn issue_diagnostic(issue: &PolicyIssue) -> SourceDiagnostic {
             &format!("techpolicy::{}", issue.code),
         )
     };
+    if let Some((file, span, _)) = &issue.at {
+        // A line too long to quote is named instead (the renderer cannot draw it anyway).
+        if !quotable(&file.text, *span) {
+            let line = issue.line().unwrap_or(1);
+            diagnostic.message = format!("{} (at {}:{line})", issue.message, file.path.display());
+            return diagnostic;
+        }
+    }
     if let Some((file, span, label)) = &issue.at {
         diagnostic.source = Some(NamedSource::new(
             file.path.display().to_string(),
@@ -250,13 +269,31 @@ fn render(handler: &GraphicalReportHandler, diagnostic: &dyn Diagnostic, out: &m
     }
 }
 
+/// The longest line quoted in a diagnostic; longer ones are named by line and column instead.
+const MAX_QUOTED_LINE: usize = 1_000;
+
+/// Whether the lines around `span` are short enough to quote.
+fn quotable(text: &str, span: Span) -> bool {
+    let start = span.offset.min(text.len());
+    let end = span.offset.saturating_add(span.len).min(text.len());
+    let line_start = text
+        .get(..start)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let line_end = text
+        .get(end..)
+        .and_then(|t| t.find('\n'))
+        .map_or(text.len(), |i| end + i);
+    line_end - line_start <= MAX_QUOTED_LINE
+}
+
 fn source_span(span: Span) -> SourceSpan {
     SourceSpan::new(span.offset.into(), span.len)
 }
 
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
-    source: NamedSource<Arc<str>>,
+    source: Option<NamedSource<Arc<str>>>,
 }
 
 impl fmt::Debug for FindingDiagnostic<'_> {
@@ -269,7 +306,15 @@ impl fmt::Debug for FindingDiagnostic<'_> {
 
 impl fmt::Display for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&self.finding.message)?;
+        if self.source.is_none() {
+            write!(
+                f,
+                " (at {}:{}:{})",
+                self.finding.file, self.finding.line, self.finding.column
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -343,10 +388,11 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source)
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
         let f = self.finding;
         let mut label = match (&f.decision, &f.exception) {
             (_, Some(exception)) if exception.active => {
