@@ -1,7 +1,7 @@
 //! The GitHub Action (`action.yml`) and the pre-commit hook definition, run as a runner would:
 //! the action's `run:` steps under bash with a simulated runner environment.
 
-use crate::util::{fixture, TempRepo};
+use crate::util::{fixture, git, TempRepo};
 use saphyr::{LoadableYamlNode, Yaml};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -33,29 +33,6 @@ fn step(id: &str) -> (String, Vec<String>) {
         })
         .unwrap_or_default();
     (run, env)
-}
-
-fn git(repo: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .arg("-C")
-        .arg(repo)
-        .args([
-            "-c",
-            "user.name=test",
-            "-c",
-            "user.email=test@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).trim().to_string()
 }
 
 /// A simulated runner: its files, and the environment every step gets.

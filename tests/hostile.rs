@@ -2,8 +2,7 @@
 //! policy of a trusted revision and reports what the change does to the policy; `extends` and
 //! decision records may not reach outside the repository.
 
-use crate::util::{finding_locations, run, techpolicy, TempRepo};
-use std::path::Path;
+use crate::util::{finding_locations, git, run, techpolicy, TempRepo};
 
 const POLICY: &str = r#"version = 1
 
@@ -32,28 +31,6 @@ decision = "ADR-0040"
 owner = "billing-team"
 expires = 2027-06-30
 "#;
-
-fn git(repo: &Path, args: &[&str]) {
-    let output = std::process::Command::new("git")
-        .arg("-C")
-        .arg(repo)
-        .args([
-            "-c",
-            "user.name=test",
-            "-c",
-            "user.email=test@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
 
 #[test]
 fn a_pull_request_that_grants_itself_an_exception_still_fails() {

@@ -2,7 +2,7 @@
 //! layered policies, `validate`, `explain`, `init` and `--new-since`. Every date comparison is
 //! pinned with `--today`.
 
-use crate::util::{finding_locations, fixture, run, techpolicy, TempRepo};
+use crate::util::{finding_locations, fixture, git, run, techpolicy, TempRepo};
 use serde_json::Value;
 
 fn check_json(path: &std::path::Path, today: &str) -> (i32, Value, String) {
@@ -391,28 +391,6 @@ fn init_writes_a_valid_starter_and_never_overwrites() {
     assert_eq!(
         std::fs::read_to_string(repo.path().join("techpolicy.toml")).expect("kept"),
         written
-    );
-}
-
-fn git(repo: &std::path::Path, args: &[&str]) {
-    let status = std::process::Command::new("git")
-        .arg("-C")
-        .arg(repo)
-        .args([
-            "-c",
-            "user.name=test",
-            "-c",
-            "user.email=test@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        status.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&status.stderr)
     );
 }
 

@@ -87,3 +87,27 @@ pub fn finding_locations(document: &serde_json::Value) -> Vec<(String, u64, Stri
 
 /// The example policy from the README, which the issue requires to work as written.
 pub const EXAMPLE_POLICY: &str = include_str!("../policies/example.toml");
+
+/// Runs git in `repo` as a throwaway identity, failing the test on error; returns stdout.
+pub fn git(repo: &Path, args: &[&str]) -> String {
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args([
+            "-c",
+            "user.name=test",
+            "-c",
+            "user.email=test@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
+}

@@ -8,10 +8,9 @@
 //! escapes them, so that a `,` or `:` in a title cannot start a new property and a newline in
 //! a message cannot end the command.
 
-use crate::evaluate::{display_path, Finding, Severity};
+use crate::evaluate::{Finding, Severity};
 use crate::policy::{IssueSeverity, PolicyIssue};
 use crate::CheckOutcome;
-use std::path::Path;
 
 /// `techpolicy check --format github`: one workflow command a line.
 pub fn render_check(outcome: &CheckOutcome) -> String {
@@ -21,7 +20,7 @@ pub fn render_check(outcome: &CheckOutcome) -> String {
         out.push('\n');
     }
     for error in &outcome.scan.errors {
-        let mut properties = vec![("file", repo_path(outcome, &error.file))];
+        let mut properties = vec![("file", super::repo_path(outcome, &error.file))];
         if let Some(line) = error.line {
             properties.push(("line", line.max(1).to_string()));
             if let Some(column) = error.column {
@@ -50,12 +49,12 @@ fn finding_command(outcome: &CheckOutcome, f: &Finding) -> String {
         Severity::Note => "notice",
     };
     let mut properties = vec![
-        ("file", repo_path(outcome, &f.file)),
+        ("file", super::repo_path(outcome, &f.file)),
         ("line", f.line.max(1).to_string()),
         ("col", f.column.max(1).to_string()),
     ];
     let source = outcome.scan.sources.get(&f.file).map(|s| &**s);
-    if let Some(end) = end_column(source, f) {
+    if let Some(end) = super::end_column(source, f) {
         properties.push(("endColumn", end.to_string()));
     }
     properties.push(("title", title(f)));
@@ -116,7 +115,7 @@ fn issue_command(outcome: &CheckOutcome, issue: &PolicyIssue) -> String {
         IssueSeverity::Warning => "warning",
     };
     let mut properties = Vec::new();
-    if let Some(path) = policy_path(outcome, issue) {
+    if let Some(path) = super::policy_location(outcome, issue).and_then(Result::ok) {
         properties.push(("file", path));
         if let Some(line) = issue.line() {
             properties.push(("line", line.max(1).to_string()));
@@ -156,59 +155,6 @@ pub fn escape_data(text: &str) -> String {
 /// start the next one).
 pub fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
-}
-
-/// A path relative to the scanned directory, made relative to the top of the repository.
-fn repo_path(outcome: &CheckOutcome, file: &str) -> String {
-    format!("{}{}", outcome.scan.repo_prefix, file.replace('\\', "/"))
-}
-
-/// The policy file of an issue relative to the top of the repository, when it lies inside
-/// it: GitHub cannot annotate a file it did not check out.
-fn policy_path(outcome: &CheckOutcome, issue: &PolicyIssue) -> Option<String> {
-    let (file, _, _) = issue.at.as_ref()?;
-    let root = &outcome.scan.root;
-    let scan_dir = if root.is_file() {
-        root.parent().unwrap_or(Path::new(""))
-    } else {
-        root.as_path()
-    };
-    let relative = display_path(&file.path, scan_dir).replace('\\', "/");
-    if Path::new(&relative).is_absolute() || relative.starts_with('/') {
-        return None;
-    }
-    let mut parts: Vec<&str> = outcome
-        .scan
-        .repo_prefix
-        .split('/')
-        .filter(|p| !p.is_empty())
-        .collect();
-    for part in relative.split('/') {
-        match part {
-            "" | "." => {}
-            // Above the top of the repository (or of the scanned directory outside one).
-            ".." => {
-                parts.pop()?;
-            }
-            part => parts.push(part),
-        }
-    }
-    (!parts.is_empty()).then(|| parts.join("/"))
-}
-
-/// The exclusive end column of a finding whose span lies on one line, counted in characters
-/// as its start column is; None when the source or the span cannot say.
-fn end_column(source: Option<&str>, f: &Finding) -> Option<usize> {
-    let text = source?;
-    let start = f.span.offset;
-    let covered = text.get(start..start.checked_add(f.span.len)?)?;
-    if covered.is_empty() || covered.contains('\n') {
-        return None;
-    }
-    // The reported column must be the span's own start, or the two describe different things.
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let column = text[line_start..start].chars().count() + 1;
-    (column == f.column).then(|| column + covered.trim_end_matches('\r').chars().count())
 }
 
 #[cfg(test)]

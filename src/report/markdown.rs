@@ -8,11 +8,10 @@
 //! line says how much is missing. Everything from the policy or a manifest is escaped, so that
 //! a name cannot break a table, start a link or mention a team.
 
-use crate::evaluate::{display_path, DecisionRef, Finding, Severity};
-use crate::policy::{PolicyIssue, TechStatus, EXPIRY_WARNING_DAYS};
+use crate::evaluate::{DecisionRef, Finding, Severity};
+use crate::policy::{TechStatus, EXPIRY_WARNING_DAYS};
 use crate::CheckOutcome;
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// The most the report may take, in bytes (never fewer than characters): under GitHub's
 /// 65,536-character limit for a comment, with room for a wrapper around it.
@@ -371,7 +370,11 @@ fn policy_warnings(outcome: &CheckOutcome) -> String {
     let mut out = String::from("### Policy warnings\n\n");
     for issue in outcome.policy_issues.iter().take(MAX_OVERVIEW_ROWS) {
         let mut item = format!("- {}", one_line(&issue.message));
-        if let (Some(path), Some(line)) = (policy_path(outcome, issue), issue.line()) {
+        if let (Some(path), Some(line)) = (
+            super::policy_location(outcome, issue)
+                .map(|place| place.unwrap_or_else(|outside| outside)),
+            issue.line(),
+        ) {
             item.push_str(&format!(" ({})", code(&format!("{path}:{line}"))));
         }
         out.push_str(&item);
@@ -393,7 +396,7 @@ fn unreadable(outcome: &CheckOutcome) -> String {
     }
     let mut out = String::from("### Files that could not be read\n\n");
     for error in outcome.scan.errors.iter().take(MAX_OVERVIEW_ROWS) {
-        let mut place = repo_path(outcome, &error.file);
+        let mut place = super::repo_path(outcome, &error.file);
         if let Some(line) = error.line {
             place.push_str(&format!(":{line}"));
         }
@@ -425,7 +428,7 @@ fn file_sections(outcome: &CheckOutcome) -> Vec<FileSection> {
             sections.push(FileSection {
                 header: format!(
                     "### {}\n\n| line | package | version | status | decision | use instead |\n| ---: | --- | --- | --- | --- | --- |\n",
-                    code(&repo_path(outcome, &f.file))
+                    code(&super::repo_path(outcome, &f.file))
                 ),
                 rows: Vec::new(),
             });
@@ -574,45 +577,6 @@ fn is_web_url(url: &str) -> bool {
     (lower.starts_with("https://") || lower.starts_with("http://"))
         && url.len() > "https://".len()
         && !url.contains(char::is_whitespace)
-}
-
-/// A path relative to the scanned directory, made relative to the top of the repository.
-fn repo_path(outcome: &CheckOutcome, file: &str) -> String {
-    format!("{}{}", outcome.scan.repo_prefix, file.replace('\\', "/"))
-}
-
-/// The policy file of an issue relative to the top of the repository, else as the scan
-/// sees it (`../org/techpolicy.toml`).
-fn policy_path(outcome: &CheckOutcome, issue: &PolicyIssue) -> Option<String> {
-    let (file, _, _) = issue.at.as_ref()?;
-    let root = &outcome.scan.root;
-    let scan_dir = if root.is_file() {
-        root.parent().unwrap_or(Path::new(""))
-    } else {
-        root.as_path()
-    };
-    let relative = display_path(&file.path, scan_dir).replace('\\', "/");
-    if Path::new(&relative).is_absolute() || relative.starts_with('/') {
-        return Some(relative);
-    }
-    let mut parts: Vec<&str> = outcome
-        .scan
-        .repo_prefix
-        .split('/')
-        .filter(|p| !p.is_empty())
-        .collect();
-    for part in relative.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                if parts.pop().is_none() {
-                    return Some(relative);
-                }
-            }
-            part => parts.push(part),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 fn plural(count: usize) -> &'static str {

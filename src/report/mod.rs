@@ -31,3 +31,72 @@ pub enum InventoryFormat {
     /// The stable JSON document described in the README.
     Json,
 }
+
+use crate::evaluate::{display_path, Finding};
+use crate::policy::PolicyIssue;
+use crate::CheckOutcome;
+use std::path::Path;
+
+/// A path relative to the scanned directory, made relative to the top of the repository, as
+/// code hosts name files.
+pub(crate) fn repo_path(outcome: &CheckOutcome, file: &str) -> String {
+    format!("{}{}", outcome.scan.repo_prefix, file.replace('\\', "/"))
+}
+
+/// Where the policy file of an issue is: relative to the top of the repository when it lies
+/// inside it (Ok), else as the scan sees it (Err, e.g. `../org/techpolicy.toml`): a code host
+/// cannot annotate a file it did not check out.
+pub(crate) fn policy_location(
+    outcome: &CheckOutcome,
+    issue: &PolicyIssue,
+) -> Option<Result<String, String>> {
+    let (file, _, _) = issue.at.as_ref()?;
+    let root = &outcome.scan.root;
+    let scan_dir = if root.is_file() {
+        root.parent().unwrap_or(Path::new(""))
+    } else {
+        root.as_path()
+    };
+    let relative = display_path(&file.path, scan_dir).replace('\\', "/");
+    if Path::new(&relative).is_absolute() || relative.starts_with('/') {
+        return Some(Err(relative));
+    }
+    let mut parts: Vec<&str> = outcome
+        .scan
+        .repo_prefix
+        .split('/')
+        .filter(|p| !p.is_empty())
+        .collect();
+    for part in relative.split('/') {
+        match part {
+            "" | "." => {}
+            // Above the top of the repository (or of the scanned directory outside one).
+            ".." => {
+                if parts.pop().is_none() {
+                    return Some(Err(relative));
+                }
+            }
+            part => parts.push(part),
+        }
+    }
+    Some(if parts.is_empty() {
+        Err(relative)
+    } else {
+        Ok(parts.join("/"))
+    })
+}
+
+/// The exclusive end column of a finding whose span lies on one line, counted in characters
+/// as its start column is; None when the source or the span cannot say.
+pub(crate) fn end_column(source: Option<&str>, f: &Finding) -> Option<usize> {
+    let text = source?;
+    let start = f.span.offset;
+    let covered = text.get(start..start.checked_add(f.span.len)?)?;
+    if covered.is_empty() || covered.contains('\n') {
+        return None;
+    }
+    // The reported column must be the span's own start, or the two describe different things.
+    let line_start = text.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
+    let column = text.get(line_start..start)?.chars().count() + 1;
+    (column == f.column).then(|| column + covered.trim_end_matches('\r').chars().count())
+}

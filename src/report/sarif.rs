@@ -8,12 +8,11 @@
 //! the machine that ran the check, which means nothing where the report is read and would make
 //! the output differ between machines.
 
-use crate::evaluate::{display_path, Finding, Severity};
+use crate::evaluate::{Finding, Severity};
 use crate::policy::{IssueSeverity, PolicyIssue, TechStatus};
 use crate::CheckOutcome;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::Path;
 
 /// The schema's own identifier, which SARIF consumers recognise.
 const SCHEMA_URI: &str =
@@ -36,7 +35,7 @@ pub fn render_check(outcome: &CheckOutcome) -> String {
         .findings
         .iter()
         .map(|finding| {
-            let identity = fingerprint(finding, &repo_path(outcome, &finding.file));
+            let identity = fingerprint(finding, &super::repo_path(outcome, &finding.file));
             // Two declarations of one package in one file (two compose services on the same
             // image) share an identity: number them in file order, which a moved line keeps.
             let occurrence = occurrences.entry(identity).or_insert(0);
@@ -309,12 +308,12 @@ fn result(
     occurrence: usize,
 ) -> Value {
     let (rule_index, rule) = rules.of(f);
-    let uri = repo_path(outcome, &f.file);
+    let uri = super::repo_path(outcome, &f.file);
     let source = outcome.scan.sources.get(&f.file).map(|s| &**s);
     let mut region = Map::new();
     region.insert("startLine".into(), json!(f.line.max(1)));
     region.insert("startColumn".into(), json!(f.column.max(1)));
-    if let Some(end) = end_column(source, f) {
+    if let Some(end) = super::end_column(source, f) {
         region.insert("endColumn".into(), json!(end));
     }
     json!({
@@ -436,7 +435,7 @@ fn invocation(outcome: &CheckOutcome) -> Value {
             physical.insert(
                 "artifactLocation".into(),
                 json!({
-                    "uri": encode_uri_path(&repo_path(outcome, &error.file)),
+                    "uri": encode_uri_path(&super::repo_path(outcome, &error.file)),
                     "uriBaseId": SRCROOT,
                 }),
             );
@@ -489,7 +488,7 @@ fn policy_notification(outcome: &CheckOutcome, issue: &PolicyIssue) -> Value {
     );
     notification.insert("message".into(), json!({ "text": escape_message(&text) }));
     notification.insert("descriptor".into(), json!({ "id": issue.code }));
-    if let Some(path) = policy_path(outcome, issue) {
+    if let Some(path) = super::policy_location(outcome, issue).and_then(Result::ok) {
         let mut physical = Map::new();
         physical.insert(
             "artifactLocation".into(),
@@ -512,59 +511,6 @@ fn level(severity: Severity) -> &'static str {
         Severity::Warning => "warning",
         Severity::Note => "note",
     }
-}
-
-/// A path relative to the scanned directory, made relative to the top of the repository.
-fn repo_path(outcome: &CheckOutcome, file: &str) -> String {
-    format!("{}{}", outcome.scan.repo_prefix, file.replace('\\', "/"))
-}
-
-/// The policy file of an issue relative to the top of the repository, when it lies inside
-/// it (a base policy elsewhere on disk has no place in the repository's code scanning).
-fn policy_path(outcome: &CheckOutcome, issue: &PolicyIssue) -> Option<String> {
-    let (file, _, _) = issue.at.as_ref()?;
-    let root = &outcome.scan.root;
-    let scan_dir = if root.is_file() {
-        root.parent().unwrap_or(Path::new(""))
-    } else {
-        root.as_path()
-    };
-    let relative = display_path(&file.path, scan_dir).replace('\\', "/");
-    if Path::new(&relative).is_absolute() || relative.starts_with('/') {
-        return None;
-    }
-    let mut parts: Vec<&str> = outcome
-        .scan
-        .repo_prefix
-        .split('/')
-        .filter(|p| !p.is_empty())
-        .collect();
-    for part in relative.split('/') {
-        match part {
-            "" | "." => {}
-            // Above the top of the repository (or of the scanned directory outside one).
-            ".." => {
-                parts.pop()?;
-            }
-            part => parts.push(part),
-        }
-    }
-    (!parts.is_empty()).then(|| parts.join("/"))
-}
-
-/// The exclusive end column of a finding whose span lies on one line, counted in characters
-/// as its start column is; None when the source or the span cannot say.
-fn end_column(source: Option<&str>, f: &Finding) -> Option<usize> {
-    let text = source?;
-    let start = f.span.offset;
-    let covered = text.get(start..start.checked_add(f.span.len)?)?;
-    if covered.is_empty() || covered.contains('\n') {
-        return None;
-    }
-    // The reported column must be the span's own start, or the two describe different things.
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let column = text[line_start..start].chars().count() + 1;
-    (column == f.column).then(|| column + covered.trim_end_matches('\r').chars().count())
 }
 
 /// What makes a result the same alert from one commit to the next: the technology, the
