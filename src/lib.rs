@@ -385,9 +385,17 @@ pub struct Inventory {
 /// is given.
 pub fn inventory(target: &Target, policy: Option<&Policy>) -> Inventory {
     let scan = scan(target, policy);
+    // Named files are listed alone; the files read to resolve them are not.
+    let requested = scan.requested.clone();
+    let listed = |file: &str| {
+        requested
+            .as_ref()
+            .is_none_or(|r| r.iter().any(|f| f == file))
+    };
     let entries = scan
         .dependencies
         .into_iter()
+        .filter(|dependency| listed(&dependency.file))
         .map(|dependency| {
             let technology = policy.and_then(|policy| {
                 let classification = evaluate::classify(policy, &dependency)?;
@@ -400,9 +408,14 @@ pub fn inventory(target: &Target, policy: Option<&Policy>) -> Inventory {
             }
         })
         .collect();
+    let errors = scan
+        .errors
+        .into_iter()
+        .filter(|e| listed(&e.file))
+        .collect();
     Inventory {
         entries,
-        errors: scan.errors,
+        errors,
         files_scanned: scan.files_scanned,
     }
 }
