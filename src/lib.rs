@@ -8,6 +8,8 @@
 //! policy (spanned) ──> validated Policy ──────────────────> match ──> Finding ──> report
 //! ```
 
+pub mod cargo_metadata;
+pub mod cargo_workspace;
 pub mod evaluate;
 pub mod explain;
 pub mod git;
@@ -148,8 +150,10 @@ fn common_dir(paths: &[PathBuf]) -> PathBuf {
 }
 
 /// Walks the target, parses every manifest and resolves declarations against lockfiles. The
-/// policy's `exclude` globs apply when a policy is given.
-pub fn scan(target: &Target, policy: Option<&Policy>) -> Scan {
+/// policy's `exclude` globs apply when a policy is given. With `cargo_metadata`, Cargo
+/// workspaces are resolved by `cargo metadata` (offline) rather than from their Cargo.lock;
+/// a workspace it cannot resolve is a file error and keeps the default reading.
+pub fn scan(target: &Target, policy: Option<&Policy>, cargo_metadata: bool) -> Scan {
     let exclusions = policy.map(|policy| Exclusions {
         root: policy.root.clone(),
         globs: policy.settings.exclude.clone(),
@@ -161,7 +165,13 @@ pub fn scan(target: &Target, policy: Option<&Policy>) -> Scan {
             (walked, Some(requested))
         }
     };
-    let dependencies = resolve::resolve(&walked.files);
+    let mut dependencies = resolve::resolve(&walked.files);
+    let files_read = walked.files.len() + walked.errors.len();
+    let mut errors = walked.errors;
+    if cargo_metadata {
+        crate::cargo_metadata::resolve(target.base(), &walked.files, &dependencies)
+            .apply(&mut dependencies, &mut errors);
+    }
     let mut sources: BTreeMap<String, Arc<str>> = walked
         .files
         .iter()
@@ -170,11 +180,9 @@ pub fn scan(target: &Target, policy: Option<&Policy>) -> Scan {
     sources.extend(walked.failed_sources);
     let root = target.base().to_path_buf();
     Scan {
-        files_scanned: requested
-            .as_ref()
-            .map_or(walked.files.len() + walked.errors.len(), Vec::len),
+        files_scanned: requested.as_ref().map_or(files_read, Vec::len),
         dependencies,
-        errors: walked.errors,
+        errors,
         sources,
         repo_prefix: repo_prefix(&root),
         requested,
@@ -248,6 +256,8 @@ pub struct CheckOptions {
     pub today: Date,
     /// Report only findings that did not exist at this git revision.
     pub new_since: Option<String>,
+    /// Resolve Cargo workspaces with `cargo metadata` (offline) instead of reading Cargo.lock.
+    pub cargo_metadata: bool,
 }
 
 /// Why a check could not run at all.
@@ -278,7 +288,7 @@ pub fn check(
     policy: &Policy,
     options: &CheckOptions,
 ) -> Result<CheckOutcome, CheckError> {
-    let mut scan = scan(target, Some(policy));
+    let mut scan = scan(target, Some(policy), options.cargo_metadata);
     let root = target.base();
     let scan_dir = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let context = Context {
@@ -382,9 +392,9 @@ pub struct Inventory {
 }
 
 /// Every dependency and image under `root`, with the technology each maps to when a policy
-/// is given.
-pub fn inventory(target: &Target, policy: Option<&Policy>) -> Inventory {
-    let scan = scan(target, policy);
+/// is given. `cargo_metadata` as for [`scan`].
+pub fn inventory(target: &Target, policy: Option<&Policy>, cargo_metadata: bool) -> Inventory {
+    let scan = scan(target, policy, cargo_metadata);
     // Named files are listed alone; the files read to resolve them are not.
     let requested = scan.requested.clone();
     let listed = |file: &str| {

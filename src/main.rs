@@ -73,6 +73,17 @@ enum FailOn {
     Never,
 }
 
+/// How Cargo workspaces are resolved.
+#[derive(clap::Args, Debug)]
+struct CargoArgs {
+    /// Resolve Cargo workspaces with `cargo metadata --offline --locked` (Cargo's exact
+    /// resolution) instead of reading Cargo.lock. Needs cargo and every dependency in the local
+    /// Cargo cache (`cargo fetch --locked`); a workspace it cannot resolve is an error (exit 2)
+    /// and is read from its Cargo.lock instead.
+    #[arg(long)]
+    cargo_metadata: bool,
+}
+
 /// The day to compare dates with.
 #[derive(clap::Args, Debug)]
 struct TodayArgs {
@@ -129,6 +140,8 @@ enum Command {
         quiet: bool,
         #[command(flatten)]
         color: ColorArgs,
+        #[command(flatten)]
+        cargo: CargoArgs,
     },
     /// Check the policy itself: references, conflicts, overdue reviews, expired and stale
     /// exceptions (the scan of PATH shows which exceptions match nothing).
@@ -156,6 +169,8 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = InventoryFormat::Table)]
         format: InventoryFormat,
+        #[command(flatten)]
+        cargo: CargoArgs,
     },
     /// Show what the policy says about a technology, a decision, or a package, and where.
     ///
@@ -206,6 +221,7 @@ fn main() -> ExitCode {
             fail_on,
             quiet,
             color,
+            cargo,
         } => {
             let sub = matches.subcommand_matches("check");
             match output_plan(sub, &format, &output) {
@@ -214,6 +230,7 @@ fn main() -> ExitCode {
                     let options = CheckOptions {
                         today: today.date(),
                         new_since,
+                        cargo_metadata: cargo.cargo_metadata,
                     };
                     let request = CheckRequest {
                         paths: &paths,
@@ -248,11 +265,13 @@ fn main() -> ExitCode {
             path,
             policy,
             format,
+            cargo,
         } => run_inventory(
             &path,
             policy.policy.as_deref(),
             &policy.load_options(),
             format,
+            cargo.cargo_metadata,
             terminal_style(ColorChoice::Auto),
         ),
         Command::Explain {
@@ -482,6 +501,7 @@ fn run_validate(
     let options = CheckOptions {
         today,
         new_since: None,
+        cargo_metadata: false,
     };
     let target = match Target::from_paths(&[path.to_path_buf()], Some(&policy.root)) {
         Ok(target) => target,
@@ -526,6 +546,7 @@ fn run_inventory(
     policy_path: Option<&Path>,
     load: &LoadOptions,
     format: InventoryFormat,
+    cargo_metadata: bool,
     style: human::Style,
 ) -> u8 {
     if let Some(code) = missing_path(path) {
@@ -551,7 +572,7 @@ fn run_inventory(
             return 2;
         }
     };
-    let inventory = techpolicy::inventory(&target, policy.as_ref());
+    let inventory = techpolicy::inventory(&target, policy.as_ref(), cargo_metadata);
     if !inventory.errors.is_empty() {
         eprint!(
             "{}",
@@ -609,7 +630,7 @@ fn run_init(path: &Path) -> u8 {
         );
         return 2;
     }
-    let inventory = techpolicy::inventory(&Target::Dir(path.to_path_buf()), None);
+    let inventory = techpolicy::inventory(&Target::Dir(path.to_path_buf()), None, false);
     let text = techpolicy::init::starter_policy(&inventory, techpolicy::today());
     // `create_new` so that a file appearing meanwhile is not overwritten either.
     let written = std::fs::OpenOptions::new()

@@ -3,13 +3,16 @@
 //!
 //! - Cargo: `dep.workspace = true` takes the workspace root's entry; a member's dependencies
 //!   resolve through the Cargo.lock beside its workspace root, using the member's own lock
-//!   entry to pick between several versions of one crate.
+//!   entry to pick between several versions of one crate. Which root a Cargo.toml belongs to
+//!   (if any) is `crate::cargo_workspace`'s business; one no workspace claims resolves
+//!   through the Cargo.lock beside it and inherits nothing.
 //! - npm: a package.json resolves through the nearest lockfile above it that lists it as its
 //!   root or one of its workspaces, following Node's lookup (the nearest `node_modules` up
 //!   the tree from the package's directory).
 //!
 //! Lockfile packages that no declaration resolves to are the transitive ones.
 
+use crate::cargo_workspace::CargoWorkspaces;
 use crate::manifest::{Declared, Ecosystem, Lockfile, Manifest, ManifestKind, Parsed, Span};
 use crate::scan::ParsedFile;
 use serde::Serialize;
@@ -70,33 +73,32 @@ impl Dependency {
     }
 }
 
-const LOCKFILE_SECTION: &str = "lockfile";
+pub(crate) const LOCKFILE_SECTION: &str = "lockfile";
 
 /// Resolves every declaration and lockfile entry found in `files`.
 pub fn resolve(files: &[ParsedFile]) -> Vec<Dependency> {
     let lockfiles = LockIndex::new(files);
-    let manifests = ManifestIndex::new(files);
+    let workspaces = CargoWorkspaces::new(files);
     // Per file: the lockfile packages some declaration resolved to.
     let mut used: Vec<HashSet<usize>> = vec![HashSet::new(); files.len()];
     let mut out = Vec::new();
 
-    for file in files {
+    for (index, file) in files.iter().enumerate() {
         let Parsed::Manifest(manifest) = &file.parsed else {
             continue;
         };
         let dir = parent_dir(&file.source.path);
+        let workspace_root = match file.source.kind {
+            ManifestKind::CargoToml => workspaces.root_of(index),
+            _ => None,
+        };
         let lock = match file.source.kind {
-            ManifestKind::CargoToml => {
-                lockfiles.cargo_lock_for(dir, manifests.cargo_workspace_root(dir))
-            }
+            ManifestKind::CargoToml => lockfiles.cargo_lock_for(dir, workspace_root),
             ManifestKind::PackageJson => lockfiles.npm_lock_for(dir),
             _ => None,
         };
         for declared in &manifest.declared {
-            let declared = match (
-                declared.workspace_inherited,
-                manifests.cargo_workspace_root(dir),
-            ) {
+            let declared = match (declared.workspace_inherited, workspace_root) {
                 (true, Some(root)) => inherit_from_workspace(declared, &files[root].parsed),
                 _ => declared.clone(),
             };
@@ -229,38 +231,6 @@ fn inherit_from_workspace(member: &Declared, root: &Parsed) -> Declared {
         requirement: entry.requirement.clone(),
         source: entry.source.clone(),
         ..member.clone()
-    }
-}
-
-struct ManifestIndex {
-    /// Directories holding a Cargo.toml with a `[workspace]` table, to the file's index.
-    cargo_workspace_roots: HashMap<String, usize>,
-}
-
-impl ManifestIndex {
-    fn new(files: &[ParsedFile]) -> ManifestIndex {
-        let cargo_workspace_roots = files
-            .iter()
-            .enumerate()
-            .filter_map(|(index, file)| match (&file.parsed, file.source.kind) {
-                (
-                    Parsed::Manifest(Manifest {
-                        is_workspace_root: true,
-                        ..
-                    }),
-                    ManifestKind::CargoToml,
-                ) => Some((parent_dir(&file.source.path).to_string(), index)),
-                _ => None,
-            })
-            .collect();
-        ManifestIndex {
-            cargo_workspace_roots,
-        }
-    }
-
-    /// The nearest Cargo workspace root at or above `dir`.
-    fn cargo_workspace_root(&self, dir: &str) -> Option<usize> {
-        ancestors(dir).find_map(|d| self.cargo_workspace_roots.get(d).copied())
     }
 }
 
@@ -482,7 +452,7 @@ fn resolve_cargo(lock: &LockRef<'_>, manifest: &Manifest, declared: &Declared) -
 /// Shortest "introduced by" chains in one lockfile's graph: a breadth-first search from the
 /// packages that declarations resolve to (and the project's own packages), so that every
 /// package knows the dependent through which it was first reached.
-struct Chains<'a> {
+pub(crate) struct Chains<'a> {
     lockfile: &'a Lockfile,
     /// Per package: the package it was reached from, None for the roots and the unreached.
     parent: Vec<Option<usize>>,
@@ -490,7 +460,7 @@ struct Chains<'a> {
 }
 
 impl<'a> Chains<'a> {
-    fn new(lockfile: &'a Lockfile, used: &HashSet<usize>) -> Chains<'a> {
+    pub(crate) fn new(lockfile: &'a Lockfile, used: &HashSet<usize>) -> Chains<'a> {
         let count = lockfile.packages.len();
         let mut parent = vec![None; count];
         let mut seen = vec![false; count];
@@ -524,7 +494,7 @@ impl<'a> Chains<'a> {
     }
 
     /// Names from the first non-local package on the path down to `package`'s dependent.
-    fn to(&self, package: usize) -> Vec<String> {
+    pub(crate) fn to(&self, package: usize) -> Vec<String> {
         let mut chain = Vec::new();
         let mut current = self.parent.get(package).copied().flatten();
         while let Some(index) = current {

@@ -1004,7 +1004,7 @@ fn npm_ls_agrees_with_inventory() {
             base: source.clone(),
             files: vec![source.join("package-lock.json")],
         };
-        let inventory = techpolicy::inventory(&target, None);
+        let inventory = techpolicy::inventory(&target, None, false);
         assert!(inventory.errors.is_empty(), "{:?}", inventory.errors);
         let ours: BTreeSet<(String, String)> = inventory
             .entries

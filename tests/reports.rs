@@ -23,6 +23,7 @@ fn check(path: &Path, today: Date) -> CheckOutcome {
     let options = CheckOptions {
         today,
         new_since: None,
+        cargo_metadata: false,
     };
     techpolicy::check(
         &techpolicy::Target::Dir(path.to_path_buf()),

@@ -3,6 +3,7 @@
 
 mod action;
 mod bad_input;
+mod cargo;
 mod check;
 mod conformance;
 mod corpus;

@@ -3,7 +3,10 @@
 //! The parser reports each dependency as the file states it, with the byte span of its key so
 //! findings can point at the right line. It does not consult the lockfile, the workspace root
 //! or the registry: `dep.workspace = true` is reported as inherited and completed later from
-//! the root's `workspace_dependencies`.
+//! the root's `workspace_dependencies`. `[patch.<source>]` and `[replace]` entries are
+//! declarations too: they decide which code a dependency resolves to. The `[workspace]`
+//! `members`/`exclude` lists and `package.workspace` are kept as written, for
+//! `crate::cargo_workspace` to tell which workspace each Cargo.toml belongs to.
 //!
 //! The document is read with `toml::de::DeTable`, which keeps a span on every key and value,
 //! rather than deserialised into typed structs: a single malformed entry must not cost the
@@ -50,16 +53,36 @@ pub fn parse(text: &str) -> Result<Manifest, ParseError> {
     }
     declared.extend(workspace_dependencies.iter().cloned());
 
+    // A patch or a replacement brings a crate in as surely as a dependency does: a banned
+    // crate patched in must be reported where the patch says so.
+    if let Some(patches) = table(root, "patch") {
+        for (source, value) in patches.iter() {
+            if let Some(entries) = value.get_ref().as_table() {
+                let section = format!("patch.{}", render_key(source.get_ref()));
+                collect_entries(entries, &section, &mut declared);
+            }
+        }
+    }
+    if let Some(replacements) = table(root, "replace") {
+        for (key, value) in replacements.iter() {
+            declared.extend(replacement(key, value));
+        }
+    }
+
     // Target and workspace tables are visited after the top-level ones, and a table may be
     // split between a `[dependencies]` block and later `[dependencies.x]` headers.
     declared.sort_by_key(|d| d.span.offset);
     workspace_dependencies.sort_by_key(|d| d.span.offset);
 
+    let workspace = table(root, "workspace");
     Ok(Manifest {
-        package_name: package_name(root),
+        package_name: package_field(root, "name"),
         declared,
         workspace_dependencies,
-        is_workspace_root: table(root, "workspace").is_some(),
+        is_workspace_root: workspace.is_some(),
+        workspace_members: workspace.map(|w| strings(w, "members")).unwrap_or_default(),
+        workspace_exclude: workspace.map(|w| strings(w, "exclude")).unwrap_or_default(),
+        workspace_path: package_field(root, "workspace"),
         ..Manifest::default()
     })
 }
@@ -72,12 +95,27 @@ fn toml_error(error: toml::de::Error) -> ParseError {
     }
 }
 
-fn package_name(root: &DeTable<'_>) -> Option<String> {
+/// A string field of `[package]` (`name`, `workspace`).
+fn package_field(root: &DeTable<'_>, key: &str) -> Option<String> {
     // `[project]` is the pre-1.0 spelling of `[package]`; old manifests still carry it.
     ["package", "project"].into_iter().find_map(|header| {
-        let name = table(root, header)?.get("name")?;
-        name.get_ref().as_str().map(str::to_owned)
+        let value = table(root, header)?.get(key)?;
+        value.get_ref().as_str().map(str::to_owned)
     })
+}
+
+/// The strings of an array field; other items (which Cargo rejects) are left out.
+fn strings(parent: &DeTable<'_>, key: &str) -> Vec<String> {
+    parent
+        .get(key)
+        .and_then(|value| value.get_ref().as_array())
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| item.get_ref().as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn table<'a, 'i>(parent: &'a DeTable<'i>, key: &str) -> Option<&'a DeTable<'i>> {
@@ -124,6 +162,61 @@ fn declaration(
         _ => return None,
     }
     Some(declared)
+}
+
+/// A `[replace]` entry: the key is a package id spec naming the crate replaced (`"foo:1.0.0"`),
+/// the value says where the replacement comes from, as for a dependency.
+fn replacement(key: &Spanned<DeString<'_>>, value: &Spanned<DeValue<'_>>) -> Option<Declared> {
+    let (name, version) = package_id_spec(key.get_ref())?;
+    let mut declared = Declared::new(Ecosystem::Cargo, name, Span::from_range(key.span()));
+    declared.section = "replace".to_owned();
+    let DeValue::Table(detail) = value.get_ref() else {
+        return None;
+    };
+    fill_detailed(&mut declared, detail).ok()?;
+    if declared.workspace_inherited {
+        // Cargo accepts no `workspace = true` here; what it would mean is anyone's guess.
+        return None;
+    }
+    // The key alone names the crate: a `package` in the value renames nothing.
+    declared.name = name.to_owned();
+    declared.alias = None;
+    // A spec's version is an exact one, or a prefix of one (`1.0` for any 1.0.x), which is
+    // what `=` means to Cargo requirements; the value's own `version` is not the one replaced.
+    declared.requirement = version.map(|version| format!("={version}"));
+    Some(declared)
+}
+
+/// The crate name and version of a package id spec: `foo`, `foo:1.0.0`, `foo@1.0.0`, or a
+/// source URL with a fragment (`URL#foo@1.0.0`, `URL#foo`, `URL#1.0.0` where the URL's last
+/// path segment is the name).
+fn package_id_spec(spec: &str) -> Option<(&str, Option<&str>)> {
+    let (name, version) = match spec.split_once('#') {
+        Some((url, fragment)) => {
+            let split = fragment
+                .split_once('@')
+                .or_else(|| fragment.split_once(':'));
+            match split {
+                Some((name, version)) => (name, Some(version)),
+                None if fragment.starts_with(|c: char| c.is_ascii_digit()) => {
+                    (last_path_segment(url)?, Some(fragment))
+                }
+                None => (fragment, None),
+            }
+        }
+        None if spec.contains("://") => (last_path_segment(spec)?, None),
+        None => match spec.split_once('@').or_else(|| spec.split_once(':')) {
+            Some((name, version)) => (name, Some(version)),
+            None => (spec, None),
+        },
+    };
+    let version = version.filter(|v| !v.is_empty());
+    (!name.is_empty()).then_some((name, version))
+}
+
+fn last_path_segment(url: &str) -> Option<&str> {
+    let path = url.split_once('?').map_or(url, |(path, _)| path);
+    path.trim_end_matches('/').rsplit('/').next()
 }
 
 fn fill_detailed(declared: &mut Declared, detail: &DeTable<'_>) -> Result<(), Malformed> {
@@ -608,15 +701,229 @@ c = "1"
         assert_spans_are_keys(text, &manifest);
     }
 
+    /// (name, alias, section, requirement, source) of a declaration.
+    type Row<'a> = (
+        &'a str,
+        Option<&'a str>,
+        &'a str,
+        Option<&'a str>,
+        Option<&'a str>,
+    );
+
+    fn rows(manifest: &Manifest) -> Vec<Row<'_>> {
+        manifest
+            .declared
+            .iter()
+            .map(|d| {
+                (
+                    d.name.as_str(),
+                    d.alias.as_deref(),
+                    d.section.as_str(),
+                    d.requirement.as_deref(),
+                    d.source.as_deref(),
+                )
+            })
+            .collect()
+    }
+
     #[test]
-    fn patch_and_replace_are_ignored() {
+    fn patches_are_declarations_under_their_source() {
         let text = r#"
-[patch.some-registry]
+[package]
+name = "app"
+
+[dependencies]
+serde = "1"
+
+[patch.crates-io]
 serde = { path = "../serde" }
+json = { package = "serde_json", git = "https://example.test/json", branch = "fix" }
+log = { version = "0.4.22", registry = "mirror" }
+
+[patch.'https://example.test/some/repo']
+mongodb = { git = "https://example.test/mongodb-fork", rev = "abc123" }
+
+[patch."https://example.test/it's"]
+odd = { path = "odd" }
+
+[patch.empty]
+"#;
+        let manifest = parsed(text);
+        let rows = rows(&manifest);
+        assert_eq!(
+            rows,
+            [
+                ("serde", None, "dependencies", Some("1"), None),
+                (
+                    "serde",
+                    None,
+                    "patch.crates-io",
+                    None,
+                    Some("path+../serde")
+                ),
+                (
+                    "serde_json",
+                    Some("json"),
+                    "patch.crates-io",
+                    None,
+                    Some("git+https://example.test/json?branch=fix")
+                ),
+                (
+                    "log",
+                    None,
+                    "patch.crates-io",
+                    Some("0.4.22"),
+                    Some("registry+mirror")
+                ),
+                (
+                    "mongodb",
+                    None,
+                    "patch.'https://example.test/some/repo'",
+                    None,
+                    Some("git+https://example.test/mongodb-fork?rev=abc123")
+                ),
+                (
+                    "odd",
+                    None,
+                    "patch.\"https://example.test/it's\"",
+                    None,
+                    Some("path+odd")
+                ),
+            ]
+        );
+        assert_spans_are_keys(text, &manifest);
+        assert!(manifest.workspace_dependencies.is_empty());
+    }
+
+    #[test]
+    fn replacements_name_the_crate_of_their_package_id_spec() {
+        let text = r#"
 [replace]
 "foo:0.1.0" = { git = "https://example.test/foo" }
+"bar@1.2" = { path = "vendor/bar" }
+"baz" = { path = "vendor/baz" }
+"https://example.test/index#qux@2.0.0" = { path = "vendor/qux" }
+"https://example.test/git/quux#1.0.0" = { path = "vendor/quux" }
+"renamed:1.0.0" = { package = "other", path = "vendor/renamed" }
 "#;
-        assert!(parsed(text).declared.is_empty());
+        let manifest = parsed(text);
+        let rows = rows(&manifest);
+        assert_eq!(
+            rows,
+            [
+                (
+                    "foo",
+                    None,
+                    "replace",
+                    Some("=0.1.0"),
+                    Some("git+https://example.test/foo")
+                ),
+                (
+                    "bar",
+                    None,
+                    "replace",
+                    Some("=1.2"),
+                    Some("path+vendor/bar")
+                ),
+                ("baz", None, "replace", None, Some("path+vendor/baz")),
+                (
+                    "qux",
+                    None,
+                    "replace",
+                    Some("=2.0.0"),
+                    Some("path+vendor/qux")
+                ),
+                (
+                    "quux",
+                    None,
+                    "replace",
+                    Some("=1.0.0"),
+                    Some("path+vendor/quux")
+                ),
+                (
+                    "renamed",
+                    None,
+                    "replace",
+                    Some("=1.0.0"),
+                    Some("path+vendor/renamed")
+                ),
+            ]
+        );
+        let first = &manifest.declared[0];
+        assert_eq!(span_text(text, first.span), "\"foo:0.1.0\"");
+    }
+
+    #[test]
+    fn package_id_specs() {
+        assert_eq!(package_id_spec("foo"), Some(("foo", None)));
+        assert_eq!(package_id_spec("foo:1.0.0"), Some(("foo", Some("1.0.0"))));
+        assert_eq!(package_id_spec("foo@1.0"), Some(("foo", Some("1.0"))));
+        assert_eq!(package_id_spec("foo:"), Some(("foo", None)));
+        assert_eq!(
+            package_id_spec("registry+https://example.test/index#foo@1.0.0"),
+            Some(("foo", Some("1.0.0")))
+        );
+        assert_eq!(
+            package_id_spec("https://example.test/a/b#c:0.1.0"),
+            Some(("c", Some("0.1.0")))
+        );
+        assert_eq!(
+            package_id_spec("https://example.test/a/repo#0.52.0"),
+            Some(("repo", Some("0.52.0")))
+        );
+        assert_eq!(
+            package_id_spec("https://example.test/a/repo/?x=1"),
+            Some(("repo", None))
+        );
+        assert_eq!(
+            package_id_spec("https://example.test/a/repo#name"),
+            Some(("name", None))
+        );
+        assert_eq!(package_id_spec(""), None);
+        assert_eq!(package_id_spec(":1.0.0"), None);
+        assert_eq!(package_id_spec("https://example.test/x#@1.0"), None);
+    }
+
+    #[test]
+    fn malformed_patches_and_replacements_are_skipped() {
+        let text = r#"
+patch = { crates-io = 3, other = { ok = { path = "ok" }, bad = { git = 1 } } }
+replace = { "a:1.0.0" = "1.0.1", "b:1.0.0" = { workspace = true }, "" = { path = "x" }, "c:1.0.0" = { path = 3 } }
+"#;
+        let manifest = parsed(text);
+        let names: Vec<(&str, &str)> = manifest
+            .declared
+            .iter()
+            .map(|d| (d.name.as_str(), d.section.as_str()))
+            .collect();
+        assert_eq!(names, [("ok", "patch.other")]);
+        assert!(parsed("patch = 1\nreplace = []\n").declared.is_empty());
+    }
+
+    #[test]
+    fn workspace_members_exclude_and_package_pointer() {
+        let text = r#"
+[package]
+name = "root"
+workspace = "../elsewhere"
+
+[workspace]
+members = ["crates/*", ".", 3, "tools/**"]
+exclude = ["crates/legacy"]
+"#;
+        let manifest = parsed(text);
+        assert!(manifest.is_workspace_root);
+        assert_eq!(manifest.workspace_members, ["crates/*", ".", "tools/**"]);
+        assert_eq!(manifest.workspace_exclude, ["crates/legacy"]);
+        assert_eq!(manifest.workspace_path.as_deref(), Some("../elsewhere"));
+
+        let member = parsed("[project]\nname = \"old\"\nworkspace = \"..\"\n");
+        assert_eq!(member.workspace_path.as_deref(), Some(".."));
+        assert!(member.workspace_members.is_empty());
+        let odd = parsed("[package]\nworkspace = true\n[workspace]\nmembers = \"a\"\n");
+        assert_eq!(odd.workspace_path, None);
+        assert!(odd.workspace_members.is_empty());
+        assert!(odd.is_workspace_root);
     }
 
     #[test]
@@ -642,5 +949,8 @@ serde = { path = "../serde" }
         assert_eq!(manifest.package_name, None);
         assert!(manifest.declared.is_empty());
         assert!(!manifest.is_workspace_root);
+        assert!(manifest.workspace_members.is_empty());
+        assert!(manifest.workspace_exclude.is_empty());
+        assert_eq!(manifest.workspace_path, None);
     }
 }

@@ -168,6 +168,15 @@ pub struct Manifest {
     /// to read them as: a compose service's `build.dockerfile`, an `extends.file`. The walk
     /// reads them too when their names alone would not have been recognised.
     pub references: Vec<(String, ManifestKind)>,
+    /// Cargo only: `[workspace] members` as written: paths relative to the root's directory,
+    /// each component possibly a glob (`crates/*`).
+    pub workspace_members: Vec<String>,
+    /// Cargo only: `[workspace] exclude` as written: paths relative to the root's directory
+    /// whose Cargo.toml files are not members (Cargo compares them as path prefixes).
+    pub workspace_exclude: Vec<String>,
+    /// Cargo only: `package.workspace`, the directory of this package's workspace root when it
+    /// is not the nearest one above it, relative to this Cargo.toml's directory.
+    pub workspace_path: Option<String>,
 }
 
 /// One dependency or image as a manifest declares it.
@@ -181,7 +190,8 @@ pub struct Declared {
     /// an npm alias). Lockfiles are keyed by it (npm installs an alias under its alias).
     pub alias: Option<String>,
     /// The declared version requirement (`^1.2`, `>=3, <4`), when the declaration has one.
-    /// None for path/git/workspace-inherited declarations and for images.
+    /// None for path/git/workspace-inherited declarations and for images. A Cargo `[replace]`
+    /// key's version is exact: `"foo:1.0.0"` gives `=1.0.0`.
     pub requirement: Option<String>,
     /// A pinned version the manifest states outright: the Docker tag (with `@digest` when one
     /// is given, `latest` when no tag is written). None for packages.
@@ -190,7 +200,8 @@ pub struct Declared {
     /// `FROM` image, the `image:` value.
     pub span: Span,
     /// Which table or section declared it (`dependencies`, `dev-dependencies`,
-    /// `target.'cfg(unix)'.dependencies`, `devDependencies`, `FROM`, `services.db.image`).
+    /// `target.'cfg(unix)'.dependencies`, `patch.crates-io`, `replace`, `devDependencies`,
+    /// `FROM`, `services.db.image`).
     pub section: String,
     /// Cargo only: `dep.workspace = true`, to be completed from the workspace root.
     pub workspace_inherited: bool,
