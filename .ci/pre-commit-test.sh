@@ -67,7 +67,7 @@ repos:
 YAML
 git add .pre-commit-config.yaml
 git commit -q --no-verify -m "use the hook"
-pre-commit install -q >/dev/null
+pre-commit install >/dev/null
 
 add_mongoose
 git add package.json
