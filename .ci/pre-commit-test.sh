@@ -54,8 +54,8 @@ if pre-commit try-repo "$here" techpolicy > "$work/try-repo.log" 2>&1; then
   fail "$work/try-repo.log" "try-repo did not block a banned dependency"
 fi
 expect_diagnostic "$work/try-repo.log"
-git checkout -q -- package.json
 git reset -q
+git checkout -q -- package.json
 
 # 2. Installed as a user installs it, with real commits.
 cat > .pre-commit-config.yaml <<YAML
@@ -75,8 +75,8 @@ if git commit -q -m "add mongoose" > "$work/banned.log" 2>&1; then
   fail "$work/banned.log" "a commit adding a banned dependency went through"
 fi
 expect_diagnostic "$work/banned.log"
-git checkout -q -- package.json
 git reset -q
+git checkout -q -- package.json
 
 sed -i 's/"express": "^4.18.2"/"express": "^4.19.0"/' package.json
 git add package.json
