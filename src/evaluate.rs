@@ -7,12 +7,13 @@
 //! name and version.
 
 use crate::manifest::{Ecosystem, Span};
-use crate::matcher::Candidate;
+use crate::matcher::{Candidate, Prepared};
 use crate::policy::{self, IssueSeverity, Origin, Policy, PolicyIssue, TechStatus, UnknownMode};
 use crate::resolve::Dependency;
 use jiff::civil::Date;
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+// The fast hasher under the usual names: one set entry per lockfile entry.
+use crate::fasthash::{FastMap as HashMap, FastSet as HashSet};
 use std::path::{Path, PathBuf};
 
 /// How much a finding matters.
@@ -130,12 +131,20 @@ pub struct Evaluation {
     /// Errors (a package matched by technologies with different statuses) and warnings
     /// (exceptions that match nothing).
     pub issues: Vec<PolicyIssue>,
+    /// What [`classify`] says of each dependency, in the order they were given: computed
+    /// once here so that callers need not match every dependency again.
+    pub classifications: Vec<Option<Classification>>,
 }
 
 /// The technology `dependency` belongs to: the most restrictive status among the matching
 /// technologies, the first in the policy among equals.
 pub fn classify(policy: &Policy, dependency: &Dependency) -> Option<Classification> {
-    matches(policy, dependency).into_iter().max_by(|a, b| {
+    most_restrictive(policy, &matches(policy, dependency))
+}
+
+/// The classification [`classify`] picks among the matches of one dependency.
+fn most_restrictive(policy: &Policy, matched: &[Classification]) -> Option<Classification> {
+    matched.iter().copied().max_by(|a, b| {
         let (status_a, status_b) = (
             policy.technologies[a.technology].status,
             policy.technologies[b.technology].status,
@@ -149,12 +158,12 @@ pub fn classify(policy: &Policy, dependency: &Dependency) -> Option<Classificati
 
 /// Every technology that matches `dependency`, with the first rule of each that does.
 pub fn matches(policy: &Policy, dependency: &Dependency) -> Vec<Classification> {
-    let candidate = Candidate {
+    let prepared = Prepared::new(Candidate {
         ecosystem: dependency.ecosystem,
         name: &dependency.name,
         version: dependency.version.as_deref(),
         requirement: dependency.requirement.as_deref(),
-    };
+    });
     policy
         .technologies
         .iter()
@@ -163,22 +172,101 @@ pub fn matches(policy: &Policy, dependency: &Dependency) -> Vec<Classification> 
             let rule = t
                 .matchers
                 .iter()
-                .position(|rule| rule.matcher.matches(&candidate))?;
+                .position(|rule| rule.matcher.matches_prepared(&prepared))?;
             Some(Classification { technology, rule })
         })
         .collect()
 }
 
+/// The policy's `match` entries arranged for testing many dependencies: entries naming one
+/// package by name are looked up, only globs and regexes are tried one by one.
+struct MatchIndex<'p> {
+    /// (ecosystem, normalised name) → (technology, rule) of every exact entry.
+    exact: HashMap<(Ecosystem, &'p str), Vec<(usize, usize)>>,
+    /// (technology, rule) of every other entry.
+    patterns: Vec<(usize, usize)>,
+}
+
+impl<'p> MatchIndex<'p> {
+    fn new(policy: &'p Policy) -> MatchIndex<'p> {
+        let mut index = MatchIndex {
+            exact: HashMap::default(),
+            patterns: Vec::new(),
+        };
+        for (technology, t) in policy.technologies.iter().enumerate() {
+            for (rule, entry) in t.matchers.iter().enumerate() {
+                match entry.matcher.exact_name() {
+                    Some(name) => index
+                        .exact
+                        .entry((entry.matcher.ecosystem, name))
+                        .or_default()
+                        .push((technology, rule)),
+                    None => index.patterns.push((technology, rule)),
+                }
+            }
+        }
+        index
+    }
+
+    /// The same as [`matches`]: per technology, the first of its rules that matches.
+    fn matches(&self, policy: &Policy, dependency: &Dependency) -> Vec<Classification> {
+        let prepared = Prepared::new(Candidate {
+            ecosystem: dependency.ecosystem,
+            name: &dependency.name,
+            version: dependency.version.as_deref(),
+            requirement: dependency.requirement.as_deref(),
+        });
+        let named = self
+            .exact
+            .get(&(dependency.ecosystem, prepared.normalised()))
+            .map_or(&[][..], Vec::as_slice);
+        let mut found: Vec<(usize, usize)> = named
+            .iter()
+            .chain(&self.patterns)
+            .copied()
+            .filter(|&(technology, rule)| {
+                policy.technologies[technology].matchers[rule]
+                    .matcher
+                    .matches_prepared(&prepared)
+            })
+            .collect();
+        // Technology order, and each technology's first matching rule.
+        found.sort_unstable();
+        found.dedup_by_key(|(technology, _)| *technology);
+        found
+            .into_iter()
+            .map(|(technology, rule)| Classification { technology, rule })
+            .collect()
+    }
+}
+
+/// What stays the same for every finding of one evaluation, computed once: resolving paths
+/// costs system calls, and a large repository has thousands of findings.
+struct Paths {
+    /// The policy's root, canonical, which exception paths are relative to.
+    policy_root: PathBuf,
+    /// Per technology: the policy file it comes from, as findings show it.
+    policy_files: Vec<Option<String>>,
+}
+
 /// Judges every dependency; findings come sorted by file, line and column.
 pub fn evaluate(context: Context<'_>, dependencies: &[Dependency]) -> Evaluation {
     let policy = context.policy;
-    let mut seen_transitive = HashSet::new();
+    let mut seen_transitive = HashSet::default();
     let mut findings = Vec::new();
-    let mut conflicts: HashMap<(usize, usize), &Dependency> = HashMap::new();
+    let mut conflicts: HashMap<(usize, usize), &Dependency> = HashMap::default();
     let mut exceptions_used = vec![false; policy.exceptions.len()];
+    let mut classifications = Vec::with_capacity(dependencies.len());
+    let mut paths = Paths {
+        policy_root: std::fs::canonicalize(&policy.root).unwrap_or_else(|_| policy.root.clone()),
+        policy_files: vec![None; policy.technologies.len()],
+    };
+    let index = MatchIndex::new(policy);
     for dependency in dependencies {
-        let matched = matches(policy, dependency);
+        let matched = index.matches(policy, dependency);
         record_conflicts(policy, &matched, dependency, &mut conflicts);
+        let best = most_restrictive(policy, &matched);
+        classifications.push(best);
         if dependency.is_locked_entry() {
             if dependency.direct {
                 // Reported at the declaration that resolves to it.
@@ -189,11 +277,14 @@ pub fn evaluate(context: Context<'_>, dependencies: &[Dependency]) -> Evaluation
                 continue;
             }
         }
-        let best = classify(policy, dependency);
         let finding = match best {
-            Some(classification) => {
-                restricted(context, dependency, classification, &mut exceptions_used)
-            }
+            Some(classification) => restricted(
+                context,
+                dependency,
+                classification,
+                &mut exceptions_used,
+                &mut paths,
+            ),
             None => unknown(policy.settings.unknown, dependency),
         };
         findings.extend(finding);
@@ -230,7 +321,11 @@ pub fn evaluate(context: Context<'_>, dependencies: &[Dependency]) -> Evaluation
             }
         }
     }
-    Evaluation { findings, issues }
+    Evaluation {
+        findings,
+        issues,
+        classifications,
+    }
 }
 
 fn same_dir(a: &Path, b: &Path) -> bool {
@@ -244,6 +339,7 @@ fn restricted(
     dependency: &Dependency,
     classification: Classification,
     exceptions_used: &mut [bool],
+    paths: &mut Paths,
 ) -> Option<Finding> {
     let policy = context.policy;
     let technology = &policy.technologies[classification.technology];
@@ -269,7 +365,12 @@ fn restricted(
         None => {}
     }
 
-    let exception = applicable_exception(context, dependency, classification.technology);
+    let exception = applicable_exception(
+        context,
+        &paths.policy_root,
+        dependency,
+        classification.technology,
+    );
     let exception_ref = exception.map(|index| {
         exceptions_used[index] = true;
         let exception = &policy.exceptions[index];
@@ -332,11 +433,13 @@ fn restricted(
         use_instead: technology.use_instead.clone(),
         sunset: sunset.map(|d| d.to_string()),
         exception: exception_ref,
-        policy: Some(display_policy_path(
-            policy,
-            technology.origin,
-            context.scan_root,
-        )),
+        policy: Some(
+            paths.policy_files[classification.technology]
+                .get_or_insert_with(|| {
+                    display_policy_path(policy, technology.origin, context.scan_root)
+                })
+                .clone(),
+        ),
         message,
         rule: Some(technology.matchers[classification.rule].text.clone()),
         span: dependency.span,
@@ -347,13 +450,16 @@ fn restricted(
 /// longest-lived), else an expired one so that the message can name it.
 fn applicable_exception(
     context: Context<'_>,
+    policy_root: &Path,
     dependency: &Dependency,
     technology: usize,
 ) -> Option<usize> {
     let policy = context.policy;
+    if !policy.exceptions.iter().any(|e| e.technology == technology) {
+        return None;
+    }
     let absolute = context.scan_root.join(&dependency.file);
-    let root = std::fs::canonicalize(&policy.root).unwrap_or_else(|_| policy.root.clone());
-    let relative = absolute.strip_prefix(&root).ok()?;
+    let relative = absolute.strip_prefix(policy_root).ok()?;
     policy
         .exceptions
         .iter()

@@ -12,6 +12,7 @@ pub mod cargo_metadata;
 pub mod cargo_workspace;
 pub mod evaluate;
 pub mod explain;
+mod fasthash;
 pub mod git;
 pub mod init;
 pub mod lines;
@@ -178,6 +179,14 @@ pub fn scan(target: &Target, policy: Option<&Policy>, cargo_metadata: bool) -> S
         .map(|file| (file.source.path.clone(), file.source.text.clone()))
         .collect();
     sources.extend(walked.failed_sources);
+    // The parse trees are not needed any more, and freeing a big lockfile's takes as long as
+    // evaluating it: let another core do that while this one goes on.
+    let files_read = walked.files.len() + walked.errors.len();
+    let parsed_bytes: usize = walked.files.iter().map(|f| f.source.text.len()).sum();
+    if parsed_bytes >= 4 * 1024 * 1024 {
+        let files = walked.files;
+        std::thread::spawn(move || drop(files));
+    }
     let root = target.base().to_path_buf();
     Scan {
         files_scanned: requested.as_ref().map_or(files_read, Vec::len),
@@ -296,8 +305,8 @@ pub fn check(
         today: options.today,
         scan_root: &scan_dir,
     };
-    let evaluation = evaluate::evaluate(context, &scan.dependencies);
-    let mut findings = evaluation.findings;
+    let mut evaluation = evaluate::evaluate(context, &scan.dependencies);
+    let mut findings = std::mem::take(&mut evaluation.findings);
     findings.retain(|f| scan.is_requested(&f.file));
     let requested = scan.requested.clone();
     scan.errors
@@ -322,20 +331,22 @@ pub fn check(
         findings.retain(|f| !before.contains(&f.identity()));
         existing = total - findings.len();
     }
-    let direct: Vec<&resolve::Dependency> = scan
+    // The evaluation classified every dependency already: count from its answers.
+    let direct: Vec<Option<evaluate::Classification>> = scan
         .dependencies
         .iter()
-        .filter(|d| !d.is_locked_entry() && !d.is_own_package())
+        .zip(&evaluation.classifications)
+        .filter(|(d, _)| !d.is_locked_entry() && !d.is_own_package())
+        .map(|(_, classification)| *classification)
         .collect();
     let approved = direct
         .iter()
-        .filter(|d| {
-            evaluate::classify(policy, d)
-                .is_some_and(|c| policy.technologies[c.technology].status == TechStatus::Approved)
+        .filter(|c| {
+            c.is_some_and(|c| policy.technologies[c.technology].status == TechStatus::Approved)
         })
         .count();
     let mut policy_issues = policy.date_warnings(options.today);
-    policy_issues.extend(evaluation.issues);
+    policy_issues.append(&mut evaluation.issues);
     let count = |severity| findings.iter().filter(|f| f.severity == severity).count();
     let summary = Summary {
         files: scan.files_scanned,

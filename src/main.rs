@@ -454,11 +454,15 @@ fn run_check(request: &CheckRequest<'_>, style: human::Style) -> u8 {
         FailOn::Warning => outcome.summary.errors + outcome.summary.warnings,
         FailOn::Never => 0,
     };
-    if !outcome.scan.errors.is_empty() {
+    let code = if !outcome.scan.errors.is_empty() {
         2
     } else {
         u8::from(failing > 0)
-    }
+    };
+    // The process exits next: freeing every dependency of a large monorepo one by one would
+    // only delay the exit (a tenth of the run on a 50 MB lockfile).
+    std::mem::forget(outcome);
+    code
 }
 
 fn run_validate(

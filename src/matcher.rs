@@ -41,6 +41,34 @@ pub struct Candidate<'a> {
     pub requirement: Option<&'a str>,
 }
 
+/// A candidate with its name normalised the way its ecosystem compares names (the canonical
+/// image name, the lowercase `-` crate name; npm names as written), computed once and then
+/// tested against every matcher.
+#[derive(Clone, Debug)]
+pub struct Prepared<'a> {
+    pub candidate: Candidate<'a>,
+    normalised: std::borrow::Cow<'a, str>,
+}
+
+impl<'a> Prepared<'a> {
+    /// The name as [`Matcher::exact_name`] of a matching entry would be.
+    pub fn normalised(&self) -> &str {
+        &self.normalised
+    }
+
+    pub fn new(candidate: Candidate<'a>) -> Prepared<'a> {
+        let normalised = match candidate.ecosystem {
+            Ecosystem::Docker => docker::canonical_name(candidate.name).into(),
+            Ecosystem::Cargo => normalise_crate_name(candidate.name).into(),
+            Ecosystem::Npm => candidate.name.into(),
+        };
+        Prepared {
+            candidate,
+            normalised,
+        }
+    }
+}
+
 /// Why a `match` entry could not be compiled.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PatternError {
@@ -103,34 +131,42 @@ impl Matcher {
 
     /// Does this entry match the dependency?
     pub fn matches(&self, candidate: &Candidate<'_>) -> bool {
-        candidate.ecosystem == self.ecosystem
-            && self.name_matches(candidate.name)
-            && self.version_matches(candidate)
+        candidate.ecosystem == self.ecosystem && self.matches_prepared(&Prepared::new(*candidate))
     }
 
-    fn name_matches(&self, name: &str) -> bool {
+    /// The one name this entry can match, normalised, when it names a single package (no
+    /// glob, no regex): lets a policy look entries up by name instead of trying each.
+    pub fn exact_name(&self) -> Option<&str> {
+        match &self.name {
+            NamePattern::Exact(name) => Some(name),
+            NamePattern::Glob(_) | NamePattern::Regex(_) => None,
+        }
+    }
+
+    /// [`Matcher::matches`] for a candidate whose name was normalised once for all the
+    /// policy's matchers: normalising allocates, and a policy has dozens of matchers.
+    pub fn matches_prepared(&self, prepared: &Prepared<'_>) -> bool {
+        prepared.candidate.ecosystem == self.ecosystem
+            && self.name_matches(prepared)
+            && self.version_matches(&prepared.candidate)
+    }
+
+    fn name_matches(&self, prepared: &Prepared<'_>) -> bool {
+        let name = prepared.candidate.name;
+        let normalised = prepared.normalised.as_ref();
         match self.ecosystem {
-            Ecosystem::Docker => {
-                let canonical = docker::canonical_name(name);
-                match &self.name {
-                    NamePattern::Exact(expected) => *expected == canonical,
-                    NamePattern::Glob(glob) => glob.is_match(&canonical),
-                    NamePattern::Regex(regex) => {
-                        regex.is_match(&canonical)
-                            || regex.is_match(&docker::familiar_name(&canonical))
-                    }
+            Ecosystem::Docker => match &self.name {
+                NamePattern::Exact(expected) => expected == normalised,
+                NamePattern::Glob(glob) => glob.is_match(normalised),
+                NamePattern::Regex(regex) => {
+                    regex.is_match(normalised) || regex.is_match(&docker::familiar_name(normalised))
                 }
-            }
-            Ecosystem::Cargo => {
-                let normalised = normalise_crate_name(name);
-                match &self.name {
-                    NamePattern::Exact(expected) => *expected == normalised,
-                    NamePattern::Glob(glob) => glob.is_match(&normalised),
-                    NamePattern::Regex(regex) => {
-                        regex.is_match(name) || regex.is_match(&normalised)
-                    }
-                }
-            }
+            },
+            Ecosystem::Cargo => match &self.name {
+                NamePattern::Exact(expected) => expected == normalised,
+                NamePattern::Glob(glob) => glob.is_match(normalised),
+                NamePattern::Regex(regex) => regex.is_match(name) || regex.is_match(normalised),
+            },
             Ecosystem::Npm => match &self.name {
                 NamePattern::Exact(expected) => expected == name,
                 NamePattern::Glob(glob) => glob.is_match(name),

@@ -16,7 +16,8 @@ use crate::cargo_workspace::CargoWorkspaces;
 use crate::manifest::{Declared, Ecosystem, Lockfile, Manifest, ManifestKind, Parsed, Span};
 use crate::scan::ParsedFile;
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+// The fast hasher under the usual names: these maps are keyed by every lockfile entry.
+use crate::fasthash::{FastMap as HashMap, FastSet as HashSet};
 
 /// One dependency or image, declared in a manifest or locked in a lockfile.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -80,7 +81,7 @@ pub fn resolve(files: &[ParsedFile]) -> Vec<Dependency> {
     let lockfiles = LockIndex::new(files);
     let workspaces = CargoWorkspaces::new(files);
     // Per file: the lockfile packages some declaration resolved to.
-    let mut used: Vec<HashSet<usize>> = vec![HashSet::new(); files.len()];
+    let mut used: Vec<HashSet<usize>> = vec![HashSet::default(); files.len()];
     let mut out = Vec::new();
 
     for (index, file) in files.iter().enumerate() {
@@ -203,6 +204,7 @@ fn relative_to<'a>(path: &'a str, ancestor: &str) -> &'a str {
     }
 }
 
+#[cfg(test)]
 fn join(dir: &str, name: &str) -> String {
     if dir.is_empty() {
         name.to_string()
@@ -255,18 +257,26 @@ struct LockIndex<'a> {
     by_install_path: HashMap<usize, HashMap<&'a str, usize>>,
     by_name: HashMap<usize, HashMap<&'a str, Vec<usize>>>,
     descriptors: HashMap<usize, HashMap<&'a str, usize>>,
+    /// Lockfile index → the workspace directories it lists: a monorepo's lock lists
+    /// thousands, and every package.json looks itself up.
+    workspaces: HashMap<usize, HashSet<&'a str>>,
 }
 
 impl<'a> LockIndex<'a> {
     fn new(files: &'a [ParsedFile]) -> LockIndex<'a> {
-        let mut by_dir: HashMap<(&str, Ecosystem), usize> = HashMap::new();
-        let mut by_install_path = HashMap::new();
-        let mut by_name = HashMap::new();
-        let mut descriptors = HashMap::new();
+        let mut by_dir: HashMap<(&str, Ecosystem), usize> = HashMap::default();
+        let mut by_install_path = HashMap::default();
+        let mut by_name = HashMap::default();
+        let mut descriptors = HashMap::default();
+        let mut workspaces = HashMap::default();
         for (index, file) in files.iter().enumerate() {
             let Parsed::Lockfile(lockfile) = &file.parsed else {
                 continue;
             };
+            workspaces.insert(
+                index,
+                lockfile.workspaces.iter().map(String::as_str).collect(),
+            );
             let key = (parent_dir(&file.source.path), file.source.kind.ecosystem());
             let prefer = match by_dir.get(&key) {
                 None => true,
@@ -285,8 +295,8 @@ impl<'a> LockIndex<'a> {
                     .map(|(d, i)| (d.as_str(), *i))
                     .collect(),
             );
-            let mut paths = HashMap::new();
-            let mut names: HashMap<&str, Vec<usize>> = HashMap::new();
+            let mut paths = HashMap::default();
+            let mut names: HashMap<&str, Vec<usize>> = HashMap::default();
             for (package_index, package) in lockfile.packages.iter().enumerate() {
                 if !package.install_path.is_empty() {
                     paths.insert(package.install_path.as_str(), package_index);
@@ -305,6 +315,7 @@ impl<'a> LockIndex<'a> {
             by_install_path,
             by_name,
             descriptors,
+            workspaces,
         }
     }
 
@@ -342,7 +353,11 @@ impl<'a> LockIndex<'a> {
                 return None;
             };
             let importer = relative_to(dir, lock_dir);
-            if lockfile.covers_subtree || lockfile.workspaces.iter().any(|w| w == importer) {
+            let listed = self
+                .workspaces
+                .get(&index)
+                .is_some_and(|workspaces| workspaces.contains(importer));
+            if lockfile.covers_subtree || listed {
                 self.lock_ref(index, importer)
             } else {
                 None
@@ -390,8 +405,16 @@ fn resolve_npm(lock: &LockRef<'_>, declared: &Declared) -> Option<usize> {
             },
         );
     }
+    // One buffer for every candidate path: this runs for each npm declaration.
+    let mut path = String::new();
     ancestors(lock.importer).find_map(|dir| {
-        let path = join(dir, &format!("node_modules/{key}"));
+        path.clear();
+        if !dir.is_empty() {
+            path.push_str(dir);
+            path.push('/');
+        }
+        path.push_str("node_modules/");
+        path.push_str(key);
         lock.by_install_path.get(path.as_str()).copied()
     })
 }

@@ -144,16 +144,16 @@ pub fn walk(root: &Path, exclusions: Option<&Exclusions>) -> Walked {
     let entries = paths
         .into_iter()
         .map(|found| match found {
-            Ok((path, kind)) => (relative_path(&base, &path), kind, read(&path)),
+            Ok((path, kind)) => (relative_path(&base, &path), kind, Source::Path(path)),
             // A walk error is reported under the kind of nothing in particular.
             Err((path, message)) => (
                 relative_path(&base, &path),
                 ManifestKind::PackageJson,
-                Err(message),
+                Source::Bytes(Err(message)),
             ),
         })
         .collect();
-    let mut walked = parse_entries(entries);
+    let mut walked = parse_sources(entries);
     follow_references(&base, exclusions, &mut walked);
     walked
 }
@@ -192,14 +192,14 @@ fn follow_references(base: &Path, exclusions: Option<&Exclusions>, walked: &mut 
                 {
                     continue;
                 }
-                entries.push((relative, *kind, read(&path)));
+                entries.push((relative, *kind, Source::Path(path)));
             }
         }
         if entries.is_empty() {
             break;
         }
         start = walked.files.len();
-        let more = parse_entries(entries);
+        let more = parse_sources(entries);
         walked.files.extend(more.files);
         walked.errors.extend(more.errors);
         walked.failed_sources.extend(more.failed_sources);
@@ -298,24 +298,65 @@ pub fn walk_files(
     }
     let entries = wanted
         .into_iter()
-        .map(|(relative, (path, kind))| (relative, kind, read(&path)))
+        .map(|(relative, (path, kind))| (relative, kind, Source::Path(path)))
         .collect();
     requested.sort();
     requested.dedup();
-    (parse_entries(entries), requested)
+    (parse_sources(entries), requested)
 }
 
 /// A file to parse: its relative path, its kind, and its bytes or why they could not be read.
 pub type Entry = (String, ManifestKind, Result<Vec<u8>, String>);
 
 /// Parses files however they were obtained (from the disk, from a git revision).
-pub fn parse_entries(mut entries: Vec<Entry>) -> Walked {
+pub fn parse_entries(entries: Vec<Entry>) -> Walked {
+    parse_sources(
+        entries
+            .into_iter()
+            .map(|(relative, kind, bytes)| (relative, kind, Source::Bytes(bytes)))
+            .collect(),
+    )
+}
+
+/// Where the bytes of a file to parse come from.
+enum Source {
+    /// Already read (or why they could not be).
+    Bytes(Result<Vec<u8>, String>),
+    /// To be read from the disk by the thread that parses it, so that reading is parallel too.
+    Path(PathBuf),
+}
+
+/// Reads and parses every file, on all cores: parsing is most of a scan's work, and files are
+/// independent. Results come back sorted by path whatever the threads' order.
+fn parse_sources(mut entries: Vec<(String, ManifestKind, Source)>) -> Walked {
     entries.sort_by(|a, b| a.0.cmp(&b.0));
+    // Biggest lockfiles first (a stat each: there are few), then everything else.
+    let weights: Vec<u64> = entries
+        .iter()
+        .map(|(_, kind, source)| match source {
+            _ if !kind.is_lockfile() => 0,
+            Source::Bytes(Ok(bytes)) => bytes.len() as u64,
+            Source::Bytes(Err(_)) => 0,
+            Source::Path(path) => std::fs::metadata(path).map_or(0, |m| m.len()),
+        })
+        .collect();
+    let results = parallel_map(&entries, &weights, |(_, kind, source)| {
+        let owned;
+        let bytes = match source {
+            Source::Bytes(Ok(bytes)) => bytes,
+            Source::Bytes(Err(message)) => return Err((message.clone(), None)),
+            Source::Path(path) => match read(path) {
+                Ok(bytes) => {
+                    owned = bytes;
+                    &owned
+                }
+                Err(message) => return Err((message, None)),
+            },
+        };
+        parse_bytes(bytes, *kind)
+    });
     let mut walked = Walked::default();
-    for (relative, kind, bytes) in entries {
-        let result = bytes
-            .map_err(|message| (message, None))
-            .and_then(|bytes| parse_bytes(&bytes, kind));
+    for ((relative, kind, _), result) in entries.into_iter().zip(results) {
         match result {
             Ok((text, lines, parsed)) => walked.files.push(ParsedFile {
                 source: SourceFile {
@@ -348,6 +389,57 @@ pub fn parse_entries(mut entries: Vec<Entry>) -> Walked {
         }
     }
     walked
+}
+
+/// `work(item)` for every item, spread over the machine's cores, results in the items' order.
+/// Threads take the next item as they finish one, the heaviest first (`weights`: lockfiles by
+/// size), so that one large lockfile does not leave the other cores idle at the end. The
+/// calling thread works too and takes the heaviest item itself: memory for a big parse then
+/// comes from the main heap, which grows in large steps, where a thread's heap grows a page
+/// range at a time (a system call each, thousands for a 50 MB lockfile).
+fn parallel_map<T: Sync, R: Send>(
+    items: &[(String, ManifestKind, T)],
+    weights: &[u64],
+    work: impl Fn(&(String, ManifestKind, T)) -> R + Sync,
+) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(&work).collect();
+    }
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&index| std::cmp::Reverse(weights.get(index).copied().unwrap_or(0)));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let run = || {
+        let mut out = Vec::new();
+        loop {
+            let at = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&index) = order.get(at) else {
+                break;
+            };
+            out.push((index, work(&items[index])));
+        }
+        out
+    };
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        // The first item is claimed before any worker starts, for this thread.
+        next.store(1, std::sync::atomic::Ordering::Relaxed);
+        let workers: Vec<_> = (1..threads).map(|_| scope.spawn(run)).collect();
+        let mut done = vec![(order[0], work(&items[order[0]]))];
+        done.extend(run());
+        for worker in workers {
+            // A parser that panicked is a bug: carry on unwinding as a sequential run would.
+            done.extend(
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+        done
+    });
+    done.sort_unstable_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, result)| result).collect()
 }
 
 /// Whether a path found some other way than the walk (a git tree) would have been walked:
@@ -409,8 +501,22 @@ fn parse_bytes(bytes: &[u8], kind: ManifestKind) -> ParseResult {
     };
     // A byte-order mark is legal in these files but meaningless to the parsers.
     let text: Arc<str> = Arc::from(text.strip_prefix('\u{feff}').unwrap_or(text));
-    let lines = LineIndex::new(&text);
-    match kind.parse(&text) {
+    // A big lockfile is parsed alone while the other files are long done: index its lines on
+    // another core meanwhile.
+    const LINES_APART: usize = 1024 * 1024;
+    let (lines, parsed) = if text.len() >= LINES_APART {
+        std::thread::scope(|scope| {
+            let lines = scope.spawn(|| LineIndex::new(&text));
+            let parsed = kind.parse(&text);
+            let lines = lines
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (lines, parsed)
+        })
+    } else {
+        (LineIndex::new(&text), kind.parse(&text))
+    };
+    match parsed {
         Ok(parsed) => Ok((text, lines, parsed)),
         Err(error) => {
             let location = error.span.map(|span| (span, text.clone(), lines.clone()));

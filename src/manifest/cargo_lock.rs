@@ -5,7 +5,7 @@
 //! names itself, so one reader serves them all; `dependencies` strings are kept as written.
 //! Spans come from `toml::de::DeTable` so findings can point at each entry.
 
-use std::collections::HashMap;
+use crate::fasthash::FastMap;
 
 use super::{LockedPackage, Lockfile, ParseError, Span};
 use toml::de::{DeTable, DeValue};
@@ -58,7 +58,7 @@ pub fn parse(text: &str) -> Result<Lockfile, ParseError> {
 /// Resolves each `dependencies` string to the package it names. Cargo writes the version (and
 /// the source) only when the name alone is ambiguous.
 fn link_dependencies(packages: &mut [LockedPackage]) {
-    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_name: FastMap<&str, Vec<usize>> = FastMap::default();
     for (index, package) in packages.iter().enumerate() {
         by_name
             .entry(package.name.as_str())

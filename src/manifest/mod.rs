@@ -9,6 +9,7 @@ pub mod cargo_lock;
 pub mod cargo_toml;
 pub mod compose;
 pub mod dockerfile;
+mod json;
 pub mod package_json;
 pub mod package_lock;
 pub mod pnpm_lock;
@@ -298,31 +299,58 @@ pub fn check_nesting(
     close: &[u8],
     quote: Option<u8>,
 ) -> Result<(), ParseError> {
+    // Every byte of every lockfile passes through here: classify bytes with a table, and
+    // inside strings jump straight to the next quote or backslash.
+    const OTHER: u8 = 0;
+    const OPEN: u8 = 1;
+    const CLOSE: u8 = 2;
+    const QUOTE: u8 = 3;
+    let mut class = [OTHER; 256];
+    for &byte in close {
+        class[usize::from(byte)] = CLOSE;
+    }
+    for &byte in open {
+        class[usize::from(byte)] = OPEN;
+    }
+    if let Some(quote) = quote {
+        class[usize::from(quote)] = QUOTE;
+    }
+    let bytes = text.as_bytes();
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for (offset, &byte) in text.as_bytes().iter().enumerate() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if byte == b'\\' {
-                escaped = true;
-            } else if Some(byte) == quote {
-                in_string = false;
+    let mut offset = 0;
+    while let Some(&byte) = bytes.get(offset) {
+        match class[usize::from(byte)] {
+            QUOTE => {
+                // Skip the string: a backslash escapes the byte after it, whatever it is.
+                offset += 1;
+                loop {
+                    let Some(found) = bytes
+                        .get(offset..)
+                        .and_then(|rest| rest.iter().position(|&b| b == b'\\' || Some(b) == quote))
+                    else {
+                        return Ok(());
+                    };
+                    offset += found;
+                    if bytes[offset] == b'\\' {
+                        offset += 2;
+                    } else {
+                        break;
+                    }
+                }
             }
-        } else if Some(byte) == quote {
-            in_string = true;
-        } else if open.contains(&byte) {
-            depth += 1;
-            if depth > MAX_NESTING {
-                return Err(ParseError::at(
-                    format!("nested more than {MAX_NESTING} levels deep; techpolicy does not read deeper files"),
-                    Span::new(offset, 1),
-                ));
+            OPEN => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(ParseError::at(
+                        format!("nested more than {MAX_NESTING} levels deep; techpolicy does not read deeper files"),
+                        Span::new(offset, 1),
+                    ));
+                }
             }
-        } else if close.contains(&byte) {
-            depth = depth.saturating_sub(1);
+            CLOSE => depth = depth.saturating_sub(1),
+            _ => {}
         }
+        offset += 1;
     }
     Ok(())
 }

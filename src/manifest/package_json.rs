@@ -8,11 +8,11 @@
 //! The JSON helpers below `parse` are shared with `package_lock`: both files are read the way
 //! npm reads them (`JSON.parse` after stripping a byte order mark) while keeping byte spans.
 
+use super::json::{self, Object, Property as ObjectProp, Value};
 use super::{Declared, Ecosystem, Manifest, ParseError, Span};
-use jsonc_parser::ast::{Object, ObjectProp, ObjectPropName, Value};
+use jsonc_parser::ast::Value as JsoncValue;
 use jsonc_parser::common::{Range, Ranged};
 use jsonc_parser::{parse_to_ast, CollectOptions, ParseOptions};
-use std::collections::HashSet;
 
 /// The sections npm installs from, as `Declared::section` names them. Other fields that name
 /// packages (`bundleDependencies`, `overrides`, `peerDependenciesMeta`) do not declare
@@ -157,6 +157,12 @@ impl<'a> JsonObject<'a> {
             Some(rest) => ('\u{feff}'.len_utf8(), rest),
             None => (0, text),
         };
+        // Plain strict JSON within the nesting limit is what nearly every file is: read it
+        // fast. Anything else (an error to report, or a leniency of jsonc-parser) takes the
+        // full path below, which alone decides what is valid.
+        if let Some(object) = json::parse_strict(json, super::MAX_NESTING) {
+            return Ok(JsonObject { object, offset });
+        }
         let strict = ParseOptions {
             allow_comments: false,
             allow_loose_object_property_names: false,
@@ -174,7 +180,12 @@ impl<'a> JsonObject<'a> {
             ParseError::at(format!("invalid JSON: {err}"), shifted(err.range(), offset))
         })?;
         match parsed.value {
-            Some(Value::Object(object)) => Ok(JsonObject { object, offset }),
+            Some(JsoncValue::Object(object)) => {
+                match json::from_jsonc(JsoncValue::Object(object)) {
+                    Value::Object(object) => Ok(JsonObject { object, offset }),
+                    _ => Err(ParseError::new("expected a JSON object at the top level")),
+                }
+            }
             Some(other) => Err(ParseError::at(
                 "expected a JSON object at the top level",
                 shifted(other.range(), offset),
@@ -188,7 +199,10 @@ impl<'a> JsonObject<'a> {
 
     /// The span of a property's key, quotes included: the line users are pointed at.
     pub(super) fn key_span(&self, prop: &ObjectProp) -> Span {
-        shifted(prop.name.range(), self.offset)
+        let range = &prop.name_range;
+        Span::from_range(
+            range.start.saturating_add(self.offset)..range.end.saturating_add(self.offset),
+        )
     }
 }
 
@@ -197,10 +211,7 @@ fn shifted(range: Range, offset: usize) -> Span {
 }
 
 pub(super) fn prop_name<'p>(prop: &'p ObjectProp) -> &'p str {
-    match &prop.name {
-        ObjectPropName::String(lit) => &lit.value,
-        ObjectPropName::Word(word) => word.value,
-    }
+    &prop.name
 }
 
 /// The value of `key`; the last one when the key is repeated, as `JSON.parse` keeps it.
@@ -214,19 +225,39 @@ pub(super) fn get<'p, 'a>(object: &'p Object<'a>, key: &str) -> Option<&'p Value
 }
 
 pub(super) fn as_str<'p>(value: &'p Value) -> Option<&'p str> {
-    value.as_string_lit().map(|lit| &*lit.value)
+    value.as_str()
 }
 
 /// The properties `JSON.parse` would keep: a repeated key counts once, with its last value
 /// (and that value's key span). Kept in order of those last occurrences.
 pub(super) fn unique_properties<'p, 'a>(object: &'p Object<'a>) -> Vec<&'p ObjectProp<'a>> {
-    let mut seen = HashSet::with_capacity(object.properties.len());
-    let mut kept: Vec<_> = object
-        .properties
-        .iter()
-        .rev()
-        .filter(|prop| seen.insert(prop_name(prop)))
-        .collect();
+    let properties = &object.properties;
+    // Most objects are a few keys long (a lockfile entry): comparing is cheaper than hashing.
+    const SMALL: usize = 16;
+    let mut kept: Vec<_> = if properties.len() <= SMALL {
+        properties
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(index, prop)| {
+                properties[index + 1..]
+                    .iter()
+                    .all(|later| prop_name(later) != prop_name(prop))
+            })
+            .map(|(_, prop)| prop)
+            .collect()
+    } else {
+        let mut seen: crate::fasthash::FastSet<&str> =
+            crate::fasthash::FastSet::with_capacity_and_hasher(
+                properties.len(),
+                Default::default(),
+            );
+        properties
+            .iter()
+            .rev()
+            .filter(|prop| seen.insert(prop_name(prop)))
+            .collect()
+    };
     kept.reverse();
     kept
 }

@@ -6,12 +6,12 @@
 //! flattened here to the same `node_modules/a/node_modules/b` paths so that later stages see
 //! one shape. Version 2 carries both: `packages` is the one npm itself reads.
 
+use super::json::{Object, Property as ObjectProp, Value};
 use super::package_json::{
     as_str, get, is_non_registry, prop_name, split_alias, unique_properties, JsonObject,
 };
 use super::{LockedPackage, Lockfile, ParseError};
-use jsonc_parser::ast::{Object, ObjectProp, Value};
-use std::collections::HashSet;
+use crate::fasthash::{FastMap, FastSet};
 
 /// The sections of a `packages` entry whose names npm resolves for that package. Dev
 /// dependencies only count for the project's own entries, which are not packages here.
@@ -52,11 +52,13 @@ pub fn parse(text: &str) -> Result<Lockfile, ParseError> {
 /// Resolves each dependency name the way Node does: `<dir>/node_modules/<name>` from the
 /// dependent's own install path upwards.
 fn link_dependencies(packages: &mut [LockedPackage]) {
-    let by_path: std::collections::HashMap<&str, usize> = packages
+    let by_path: FastMap<&str, usize> = packages
         .iter()
         .enumerate()
         .map(|(index, package)| (package.install_path.as_str(), index))
         .collect();
+    // One buffer for every candidate path: a large lock has hundreds of thousands of edges.
+    let mut candidate = String::new();
     let edges: Vec<Vec<usize>> = packages
         .iter()
         .map(|package| {
@@ -66,11 +68,13 @@ fn link_dependencies(packages: &mut [LockedPackage]) {
                 .filter_map(|name| {
                     let mut dir = package.install_path.as_str();
                     loop {
-                        let candidate = if dir.is_empty() {
-                            format!("{NODE_MODULES}{name}")
-                        } else {
-                            format!("{dir}/{NODE_MODULES}{name}")
-                        };
+                        candidate.clear();
+                        if !dir.is_empty() {
+                            candidate.push_str(dir);
+                            candidate.push('/');
+                        }
+                        candidate.push_str(NODE_MODULES);
+                        candidate.push_str(name);
                         if let Some(&found) = by_path.get(candidate.as_str()) {
                             return Some(found);
                         }
@@ -89,7 +93,7 @@ fn link_dependencies(packages: &mut [LockedPackage]) {
 }
 
 fn lockfile_version(value: &Value) -> Option<u32> {
-    let number = value.as_number_lit()?.value;
+    let number = value.as_number()?;
     // `JSON.parse` reads `3.0` as 3 too; exponents and other fractions are not versions.
     let whole = match number.split_once('.') {
         Some((whole, fraction)) if fraction.bytes().all(|b| b == b'0') => whole,
@@ -113,7 +117,7 @@ fn read_packages(doc: &JsonObject, packages: &Object, lock: &mut Lockfile) {
             continue;
         };
         // A link stands for its target, which has its own entry under its real path.
-        if matches!(get(entry, "link"), Some(Value::BooleanLit(link)) if link.value) {
+        if matches!(get(entry, "link"), Some(Value::Boolean(true))) {
             continue;
         }
         let Some(version) = get(entry, "version").and_then(as_str) else {
@@ -143,15 +147,19 @@ fn read_packages(doc: &JsonObject, packages: &Object, lock: &mut Lockfile) {
 /// The folder name a `packages` key installs to (after its last `node_modules/` segment,
 /// scope included), or None when the key is not inside any `node_modules`.
 fn installed_name(path: &str) -> Option<&str> {
-    let start = path
-        .match_indices(NODE_MODULES)
-        .map(|(at, _)| at)
-        .filter(|&at| {
-            path.get(..at)
-                .is_some_and(|before| before.is_empty() || before.ends_with('/'))
-        })
-        .last()?;
-    path.get(start + NODE_MODULES.len()..)
+    // The last path segment that starts with `node_modules/` (occurrences of it cannot
+    // overlap, so these are all of them), found from the right without a substring search.
+    let mut end = path.len();
+    loop {
+        let start = path.get(..end)?.rfind('/').map_or(0, |slash| slash + 1);
+        if path.get(start..)?.starts_with(NODE_MODULES) {
+            return path.get(start + NODE_MODULES.len()..);
+        }
+        if start == 0 {
+            return None;
+        }
+        end = start - 1;
+    }
 }
 
 /// Version 1: the nested `dependencies` tree, where each level's packages are installed in
@@ -215,20 +223,30 @@ fn tree_package(
 
 /// The keys of the given sections of an entry, each name once, in file order.
 fn dependency_names(entry: &Object, sections: &[&str]) -> Vec<String> {
-    let mut seen = HashSet::new();
-    let mut names = Vec::new();
+    // Entries name a handful of dependencies: a set is only worth building for long lists.
+    const SMALL: usize = 16;
+    let mut seen = FastSet::default();
+    let mut names: Vec<&str> = Vec::new();
     for section in sections {
         let Some(deps) = get(entry, section).and_then(Value::as_object) else {
             continue;
         };
         for dep in &deps.properties {
             let name = prop_name(dep);
-            if seen.insert(name) {
-                names.push(name.to_owned());
+            let new = if names.len() < SMALL {
+                !names.contains(&name)
+            } else {
+                if seen.is_empty() {
+                    seen.extend(names.iter().copied());
+                }
+                seen.insert(name)
+            };
+            if new {
+                names.push(name);
             }
         }
     }
-    names
+    names.into_iter().map(str::to_owned).collect()
 }
 
 #[cfg(test)]

@@ -1,0 +1,409 @@
+//! A JSON tree with byte spans for keys, and a fast reader for the common case.
+//!
+//! `package.json` and `package-lock.json` are read into this tree. Lockfiles of large
+//! monorepos run to tens of megabytes, and a general-purpose parser that keeps every token's
+//! range and comments costs several times more than the rest of a scan. [`parse_strict`]
+//! reads plain RFC 8259 JSON quickly, borrowing strings from the text when they hold no
+//! escape; it gives up (returns None) on anything else, and the caller then parses with
+//! jsonc-parser, whose diagnostics and leniencies stay those of the format, and converts its
+//! tree with [`from_jsonc`]. So the fast reader never decides whether a file is valid: it only
+//! accepts a subset of what the slow path accepts, with the same values.
+
+use jsonc_parser::ast::{ObjectPropName, Value as JsoncValue};
+use jsonc_parser::common::Ranged;
+use std::borrow::Cow;
+
+/// A JSON value. Numbers keep their text, as written.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value<'a> {
+    Null,
+    Boolean(bool),
+    Number(&'a str),
+    String(Cow<'a, str>),
+    Array(Vec<Value<'a>>),
+    Object(Object<'a>),
+}
+
+/// The properties of an object in file order, repeated keys included.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Object<'a> {
+    pub properties: Vec<Property<'a>>,
+}
+
+/// One `"key": value` pair.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Property<'a> {
+    /// The key, unescaped.
+    pub name: Cow<'a, str>,
+    /// Byte range of the key in the parsed text, quotes included.
+    pub name_range: std::ops::Range<usize>,
+    pub value: Value<'a>,
+}
+
+impl<'a> Value<'a> {
+    pub fn as_object(&self) -> Option<&Object<'a>> {
+        match self {
+            Value::Object(object) => Some(object),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    pub fn as_number(&self) -> Option<&'a str> {
+        match self {
+            Value::Number(text) => Some(text),
+            _ => None,
+        }
+    }
+}
+
+/// Converts jsonc-parser's tree (the slow path) into ours.
+pub fn from_jsonc(value: JsoncValue<'_>) -> Value<'_> {
+    match value {
+        JsoncValue::NullKeyword(_) => Value::Null,
+        JsoncValue::BooleanLit(lit) => Value::Boolean(lit.value),
+        JsoncValue::NumberLit(lit) => Value::Number(lit.value),
+        JsoncValue::StringLit(lit) => Value::String(lit.value),
+        JsoncValue::Array(array) => {
+            Value::Array(array.elements.into_iter().map(from_jsonc).collect())
+        }
+        JsoncValue::Object(object) => Value::Object(Object {
+            properties: object
+                .properties
+                .into_iter()
+                .map(|prop| {
+                    let range = prop.name.range();
+                    let name = match prop.name {
+                        ObjectPropName::String(lit) => lit.value,
+                        ObjectPropName::Word(word) => Cow::Borrowed(word.value),
+                    };
+                    Property {
+                        name,
+                        name_range: range.start..range.end,
+                        value: from_jsonc(prop.value),
+                    }
+                })
+                .collect(),
+        }),
+    }
+}
+
+/// Reads `text` when it is one JSON object and nothing else, in strict RFC 8259 syntax, nested
+/// at most `max_depth` arrays and objects deep. None for anything else (including valid JSON
+/// this reader chooses not to handle, such as escaped surrogates): the caller falls back to
+/// the full parser.
+pub fn parse_strict(text: &str, max_depth: usize) -> Option<Object<'_>> {
+    let mut reader = Reader {
+        text,
+        bytes: text.as_bytes(),
+        at: 0,
+        max_depth,
+    };
+    reader.skip_whitespace();
+    if reader.peek()? != b'{' {
+        return None;
+    }
+    let object = reader.object(1)?;
+    reader.skip_whitespace();
+    (reader.at == reader.bytes.len()).then_some(object)
+}
+
+/// The bytes that end a run of plain string content: the closing quote, a backslash, and the
+/// control characters strict JSON forbids in strings. One table lookup per byte: strings are
+/// most of a lockfile.
+static STRING_STOP: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        table[byte] = true;
+        byte += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
+
+struct Reader<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    at: usize,
+    max_depth: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+            self.at += 1;
+        }
+    }
+
+    fn expect(&mut self, byte: u8) -> Option<()> {
+        (self.peek()? == byte).then(|| self.at += 1)
+    }
+
+    fn value(&mut self, depth: usize) -> Option<Value<'a>> {
+        match self.peek()? {
+            b'{' => self.object(depth + 1).map(Value::Object),
+            b'[' => self.array(depth + 1),
+            b'"' => self.string().map(Value::String),
+            b't' => self.literal("true", Value::Boolean(true)),
+            b'f' => self.literal("false", Value::Boolean(false)),
+            b'n' => self.literal("null", Value::Null),
+            _ => self.number(),
+        }
+    }
+
+    fn literal(&mut self, word: &str, value: Value<'a>) -> Option<Value<'a>> {
+        let end = self.at + word.len();
+        (self.bytes.get(self.at..end)? == word.as_bytes()).then(|| {
+            self.at = end;
+            value
+        })
+    }
+
+    /// `{` at the current position; `depth` counts this object.
+    fn object(&mut self, depth: usize) -> Option<Object<'a>> {
+        if depth > self.max_depth {
+            return None;
+        }
+        self.expect(b'{')?;
+        self.skip_whitespace();
+        if self.peek()? == b'}' {
+            self.at += 1;
+            return Some(Object {
+                properties: Vec::new(),
+            });
+        }
+        // Lockfile entries have five to eight keys: room for them up front saves a regrowth.
+        let mut properties = Vec::with_capacity(8);
+        loop {
+            self.skip_whitespace();
+            let start = self.at;
+            let name = self.string()?;
+            let name_range = start..self.at;
+            self.skip_whitespace();
+            self.expect(b':')?;
+            self.skip_whitespace();
+            let value = self.value(depth)?;
+            properties.push(Property {
+                name,
+                name_range,
+                value,
+            });
+            self.skip_whitespace();
+            match self.peek()? {
+                b',' => self.at += 1,
+                b'}' => {
+                    self.at += 1;
+                    return Some(Object { properties });
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Option<Value<'a>> {
+        if depth > self.max_depth {
+            return None;
+        }
+        self.expect(b'[')?;
+        let mut elements = Vec::new();
+        self.skip_whitespace();
+        if self.peek()? == b']' {
+            self.at += 1;
+            return Some(Value::Array(elements));
+        }
+        loop {
+            self.skip_whitespace();
+            elements.push(self.value(depth)?);
+            self.skip_whitespace();
+            match self.peek()? {
+                b',' => self.at += 1,
+                b']' => {
+                    self.at += 1;
+                    return Some(Value::Array(elements));
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// A string at the current position, borrowed from the text when it has no escapes.
+    fn string(&mut self) -> Option<Cow<'a, str>> {
+        self.expect(b'"')?;
+        let start = self.at;
+        let rest = self.bytes.get(start..)?;
+        let end = rest.iter().position(|&b| STRING_STOP[usize::from(b)])?;
+        match rest[end] {
+            b'"' => {
+                self.at = start + end + 1;
+                // Quotes are ASCII, so both ends are character boundaries.
+                self.text.get(start..start + end).map(Cow::Borrowed)
+            }
+            b'\\' => self.escaped_string(start),
+            // A raw control character: not strict JSON; the full parser decides.
+            _ => None,
+        }
+    }
+
+    fn escaped_string(&mut self, start: usize) -> Option<Cow<'a, str>> {
+        let mut out = String::new();
+        let mut at = start;
+        loop {
+            let rest = self.bytes.get(at..)?;
+            let run = rest.iter().position(|&b| STRING_STOP[usize::from(b)])?;
+            out.push_str(self.text.get(at..at + run)?);
+            at += run;
+            match self.bytes[at] {
+                b'"' => {
+                    self.at = at + 1;
+                    return Some(Cow::Owned(out));
+                }
+                b'\\' => {
+                    let escape = *self.bytes.get(at + 1)?;
+                    at += 2;
+                    out.push(match escape {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => {
+                            let hex = self.text.get(at..at + 4)?;
+                            if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                                return None;
+                            }
+                            at += 4;
+                            // Surrogates (pairs or lone) are left to the full parser.
+                            char::from_u32(u32::from_str_radix(hex, 16).ok()?)?
+                        }
+                        _ => return None,
+                    });
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
+    fn number(&mut self) -> Option<Value<'a>> {
+        let start = self.at;
+        let digits = |reader: &mut Reader<'a>| {
+            let from = reader.at;
+            while reader.peek().is_some_and(|b| b.is_ascii_digit()) {
+                reader.at += 1;
+            }
+            reader.at > from
+        };
+        if self.peek() == Some(b'-') {
+            self.at += 1;
+        }
+        match self.peek()? {
+            b'0' => self.at += 1,
+            b'1'..=b'9' => {
+                digits(self);
+            }
+            _ => return None,
+        }
+        if self.peek() == Some(b'.') {
+            self.at += 1;
+            if !digits(self) {
+                return None;
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.at += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.at += 1;
+            }
+            if !digits(self) {
+                return None;
+            }
+        }
+        self.text.get(start..self.at).map(Value::Number)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jsonc_parser::{parse_to_ast, CollectOptions, ParseOptions};
+
+    fn slow(text: &str) -> Option<Value<'_>> {
+        let parsed =
+            parse_to_ast(text, &CollectOptions::default(), &ParseOptions::default()).ok()?;
+        parsed.value.map(from_jsonc)
+    }
+
+    #[test]
+    fn agrees_with_jsonc_parser() {
+        let samples = [
+            r#"{}"#,
+            r#" { "a" : 1 , "b": [true, false, null, -0.5e+3, 10], "c": {"d": "x\"y\\z\/\u00e9\n"} } "#,
+            r#"{"a": 1, "a": 2, "": ""}"#,
+            r#"{"ключ": "значение", "emoji": "\u2603 ☃"}"#,
+            r#"{"nested": [[[{}]]], "empty": [], "s": "tab\there"}"#,
+        ];
+        for text in samples {
+            let fast = parse_strict(text, 256).map(Value::Object);
+            assert_eq!(fast, slow(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn key_ranges_include_the_quotes() {
+        let text = r#"{ "a\nb": 1, "c": 2 }"#;
+        let Some(object) = parse_strict(text, 256) else {
+            panic!("not parsed");
+        };
+        let ranges: Vec<_> = object
+            .properties
+            .iter()
+            .map(|p| &text[p.name_range.clone()])
+            .collect();
+        assert_eq!(ranges, [r#""a\nb""#, r#""c""#]);
+        assert_eq!(object.properties[0].name, "a\nb");
+    }
+
+    #[test]
+    fn leaves_everything_else_to_the_full_parser() {
+        for text in [
+            "",
+            "[]",
+            "\"text\"",
+            "{} {}",
+            "{\"a\": 01}",
+            "{\"a\": 1.}",
+            "{\"a\": .5}",
+            "{\"a\": +1}",
+            "{\"a\": 1,}",
+            "{\"a\" 1}",
+            "{a: 1}",
+            "{\"a\": 'b'}",
+            "{\"a\": \"\u{1}\"}",
+            "{\"a\": \"\\ud83d\\ude00\"}",
+            "{\"a\": \"\\x\"}",
+            "{\"a\": tru}",
+            "{\"a\": 1 // comment\n}",
+            "{\u{a0}}",
+            "{\"a\": [[[]]]}",
+        ] {
+            let depth_limited = text.contains("[[[");
+            let limit = if depth_limited { 3 } else { 256 };
+            assert_eq!(parse_strict(text, limit), None, "{text:?}");
+        }
+    }
+}
