@@ -225,7 +225,7 @@ impl<'a> Workspace<'a> {
         let locked = self.lock.map(|(_, lockfile)| LockLookup::new(lockfile));
         let lock_path = self.lock.map(|(index, _)| &self.files[index].source.path);
         // Lock entries that declarations resolve to: direct, where the default reading says so.
-        let mut used = HashSet::new();
+        let mut used = crate::fasthash::FastSet::default();
         for &(file_index, member) in &self.manifests {
             let file = &self.files[file_index];
             let Parsed::Manifest(manifest) = &file.parsed else {
@@ -322,7 +322,7 @@ impl<'a> Workspace<'a> {
         lock_index: usize,
         lockfile: &Lockfile,
         lookup: &LockLookup<'_>,
-        used: &HashSet<usize>,
+        used: &crate::fasthash::FastSet<usize>,
         out: &mut CargoResolution,
     ) {
         let file = &self.files[lock_index];

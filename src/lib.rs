@@ -181,7 +181,6 @@ pub fn scan(target: &Target, policy: Option<&Policy>, cargo_metadata: bool) -> S
     sources.extend(walked.failed_sources);
     // The parse trees are not needed any more, and freeing a big lockfile's takes as long as
     // evaluating it: let another core do that while this one goes on.
-    let files_read = walked.files.len() + walked.errors.len();
     let parsed_bytes: usize = walked.files.iter().map(|f| f.source.text.len()).sum();
     if parsed_bytes >= 4 * 1024 * 1024 {
         let files = walked.files;
