@@ -12,5 +12,6 @@ mod inventory;
 mod options;
 mod policy;
 mod process;
+mod regressions;
 mod reports;
 mod util;

@@ -11,8 +11,10 @@
 //! saphyr only offers to load all documents at once.
 
 use super::dockerfile::parse_image_reference;
+use super::yaml::{self, Fault};
 use super::{Declared, Ecosystem, Manifest, ManifestKind, ParseError, Span};
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, ScanError, YamlData};
+use std::collections::HashSet;
 
 /// Merge keys can nest (a merged mapping with merge keys of its own); real files go one or two
 /// levels deep, and the limit keeps a hostile file from recursing without end.
@@ -181,13 +183,24 @@ const MAX_BRACKET_FIXES: usize = 64;
 /// "invalid indentation" at such a line, a space is added before the bracket and the text read
 /// again; positions are mapped back to the file. Only lines that hold nothing but closing
 /// brackets are touched, so the structure read cannot change.
+///
+/// Each attempt first goes through [`yaml::check`], which refuses nesting and alias expansion
+/// that saphyr's loader cannot survive, and finds the same syntax errors as the loader without
+/// building a tree, so only the final attempt loads.
 fn load(text: &str) -> Result<(Vec<MarkedYaml<'static>>, Positions), ParseError> {
     let mut positions = Positions::new(text.to_string());
     let mut fixes = 0;
     loop {
-        let error = match MarkedYaml::load_from_str(&positions.text) {
-            Ok(documents) => return Ok((documents, positions)),
-            Err(error) => error,
+        let checked = yaml::check(&positions.text, "a compose file")
+            .map(|()| MarkedYaml::load_from_str(&positions.text));
+        let error = match checked {
+            Ok(Ok(documents)) => return Ok((documents, positions)),
+            Ok(Err(error)) | Err(Fault::Syntax(error)) => error,
+            Err(Fault::Refused { message, at }) => {
+                let offset = positions.byte(at.index());
+                let span = positions.original(offset..offset + positions.char_len_at(offset));
+                return Err(ParseError::at(message, span));
+            }
         };
         let fixable = error.info() == "invalid indentation" && fixes < MAX_BRACKET_FIXES;
         match fixable
@@ -326,7 +339,14 @@ fn collect_entries<'a, 'i>(
     let YamlData::Mapping(map) = &mapping.data else {
         return;
     };
-    let direct: Vec<&MarkedYaml<'i>> = map.keys().filter(|key| !key_is(key, "<<")).collect();
+    // Every key set so far or set directly by this mapping, which merged entries do not
+    // override. A set, not a scan of `out`: a mapping with many keys merged into one with many
+    // keys would otherwise take quadratic time.
+    let mut shadowing: HashSet<&YamlData<'i, MarkedYaml<'i>>> = map
+        .keys()
+        .filter(|key| !key_is(key, "<<"))
+        .map(|key| &key.data)
+        .collect();
     for (key, value) in map {
         if !key_is(key, "<<") {
             out.push((key, value));
@@ -344,9 +364,7 @@ fn collect_entries<'a, 'i>(
             let mut merged = Vec::new();
             collect_entries(source, depth + 1, &mut merged);
             for (merged_key, merged_value) in merged {
-                let shadowed = direct.iter().any(|key| key.data == merged_key.data)
-                    || out.iter().any(|(key, _)| key.data == merged_key.data);
-                if !shadowed {
+                if shadowing.insert(&merged_key.data) {
                     out.push((merged_key, merged_value));
                 }
             }
@@ -494,14 +512,14 @@ fn interpolate(text: &str) -> Interpolated {
     let chars: Vec<char> = text.chars().collect();
     let mut position = 0;
     let mut unresolved = Vec::new();
-    match interpolate_until(&chars, &mut position, false, &mut unresolved) {
+    match interpolate_until(&chars, &mut position, false, 0, &mut unresolved) {
         Ok(value) => {
-            let mut unique: Vec<String> = Vec::new();
-            for item in unresolved {
-                if !unique.contains(&item) {
-                    unique.push(item);
-                }
-            }
+            // A set to drop repeats: a value can name many thousands of variables.
+            let mut seen = HashSet::new();
+            let unique = unresolved
+                .into_iter()
+                .filter(|item| seen.insert(item.clone()))
+                .collect();
             Interpolated {
                 value,
                 unresolved: unique,
@@ -534,11 +552,18 @@ fn read_name(chars: &[char], position: &mut usize) -> String {
     name
 }
 
+/// How deep `${VAR:-${VAR:-...}}` defaults may nest. Each level is a recursive call, so an
+/// image value of a few hundred kilobytes could otherwise overflow the stack; real files nest
+/// one or two levels.
+const MAX_INTERPOLATION_DEPTH: usize = 32;
+
 /// Reads to the end of the text, or through the `}` closing a `${...}` when `in_braces`.
+/// `depth` counts the `${` this call is nested in.
 fn interpolate_until(
     chars: &[char],
     position: &mut usize,
     in_braces: bool,
+    depth: usize,
     unresolved: &mut Vec<String>,
 ) -> Result<String, String> {
     let mut out = String::new();
@@ -560,7 +585,13 @@ fn interpolate_until(
                 }
                 Some('{') => {
                     *position += 1;
-                    out.push_str(&braced(chars, position, unresolved)?);
+                    if depth >= MAX_INTERPOLATION_DEPTH {
+                        return Err(format!(
+                            "invalid interpolation: nested more than {MAX_INTERPOLATION_DEPTH} \
+                             levels deep"
+                        ));
+                    }
+                    out.push_str(&braced(chars, position, depth + 1, unresolved)?);
                 }
                 Some(&next) if is_name_start(next) => {
                     let name = read_name(chars, position);
@@ -573,10 +604,11 @@ fn interpolate_until(
     }
 }
 
-/// After `${`.
+/// After `${`, at nesting `depth`.
 fn braced(
     chars: &[char],
     position: &mut usize,
+    depth: usize,
     unresolved: &mut Vec<String>,
 ) -> Result<String, String> {
     let name = read_name(chars, position);
@@ -594,14 +626,14 @@ fn braced(
     *position += 1;
     let mark = unresolved.len();
     match modifier {
-        Some('-') => interpolate_until(chars, position, true, unresolved),
+        Some('-') => interpolate_until(chars, position, true, depth, unresolved),
         Some('+') => {
-            interpolate_until(chars, position, true, unresolved)?;
+            interpolate_until(chars, position, true, depth, unresolved)?;
             unresolved.truncate(mark);
             Ok(String::new())
         }
         Some('?') => {
-            interpolate_until(chars, position, true, unresolved)?;
+            interpolate_until(chars, position, true, depth, unresolved)?;
             unresolved.truncate(mark);
             unresolved.push(format!("${name}"));
             Ok(String::new())
@@ -1003,5 +1035,69 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn deep_nesting_and_alias_bombs_are_refused() {
+        let text = format!(
+            "services:\n  web:\n    x:\n      {}1\n",
+            "- ".repeat(50_000)
+        );
+        let error = match parse(&text) {
+            Ok(_) => panic!("deep nesting was read"),
+            Err(error) => error,
+        };
+        assert!(error.message.contains("levels deep"), "{}", error.message);
+        let mut text = String::from("x-a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..8 {
+            let copies = vec![format!("*a{}", level - 1); 10].join(", ");
+            text.push_str(&format!("x-a{level}: &a{level} {{[{copies}]: {level}}}\n"));
+        }
+        text.push_str("services:\n  web:\n    image: nginx\n");
+        let error = match parse(&text) {
+            Ok(_) => panic!("an alias bomb was read"),
+            Err(error) => error,
+        };
+        assert!(
+            error.message.contains("aliases expand"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn deeply_nested_defaults_are_unresolved_not_a_crash() {
+        let image = format!("{}nginx{}", "${A:-".repeat(10_000), "}".repeat(10_000));
+        let interpolated = interpolate(&image);
+        assert!(interpolated.value.is_empty());
+        assert_eq!(
+            interpolated.unresolved,
+            vec!["invalid interpolation: nested more than 32 levels deep".to_string()]
+        );
+        let image = format!("{}nginx{}", "${A:-".repeat(32), "}".repeat(32));
+        assert_eq!(interpolate(&image).value, "nginx");
+    }
+
+    #[test]
+    fn many_variables_and_merged_keys_take_linear_time() {
+        // Quadratic work on these took minutes; linear work takes milliseconds.
+        let names: Vec<String> = (0..50_000).map(|i| format!("$V{i}")).collect();
+        let interpolated = interpolate(&names.join("-"));
+        assert_eq!(interpolated.unresolved.len(), 50_000);
+        assert_eq!(interpolate("$A-$B-$A").unresolved, vec!["$A", "$B"]);
+
+        let mut text = String::from("x-base: &base\n");
+        for i in 0..20_000 {
+            text.push_str(&format!("  k{i}: v\n"));
+        }
+        text.push_str("services:\n  web:\n    <<: *base\n");
+        for i in 0..20_000 {
+            text.push_str(&format!("    j{i}: v\n"));
+        }
+        text.push_str("    image: nginx:1\n");
+        assert_eq!(
+            summary(&text),
+            vec![row("services.web.image", "nginx", "1", "nginx:1")]
+        );
     }
 }

@@ -14,7 +14,22 @@
 //! [`parse_image_reference`] is shared with the compose reader.
 
 use super::{Declared, Ecosystem, Manifest, ParseError, Span};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+
+/// How deep `${NAME:-${NAME:-...}}` defaults may nest. Each level is a recursive call, so a long
+/// enough line of them would overflow the stack; real files nest one or two levels.
+const MAX_EXPANSION_DEPTH: usize = 32;
+
+/// How many bytes of ARG values the expansions of one file may copy in all. Each ARG may use
+/// the ones before it twice (`ARG B=$A$A`), so without a bound a few dozen lines double a value
+/// into gigabytes. Real files copy a few hundred bytes; past the bound a value is unresolved.
+const MAX_EXPANSION_BYTES: usize = 1 << 20;
+
+/// How many characters of stage names the matching of unresolved references against stages
+/// (see [`matches_stage_pattern`]) may examine in one file. Each reference is tried against
+/// every stage, so thousands of each would take a long time; real files have a handful.
+/// Past the bound an unresolved reference is reported as an image, not taken for a stage.
+const MAX_STAGE_MATCH_WORK: usize = 1 << 20;
 
 /// An image reference split into its parts, as written (no registry or tag defaults added).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -79,8 +94,13 @@ pub fn parse(text: &str) -> Result<Manifest, ParseError> {
     let escape = directive_escape(&lines);
     let instructions = read_instructions(&lines, escape);
 
-    let mut global_args: HashMap<String, ArgValue> = HashMap::new();
-    let mut stages: Vec<String> = Vec::new();
+    let mut scope = Scope {
+        args: HashMap::new(),
+        stages: Vec::new(),
+        stage_names: HashSet::new(),
+        expansion_budget: MAX_EXPANSION_BYTES,
+        match_budget: MAX_STAGE_MATCH_WORK,
+    };
     let mut seen_from = false;
     let mut declared = Vec::new();
 
@@ -91,7 +111,7 @@ pub fn parse(text: &str) -> Result<Manifest, ParseError> {
             "arg" if !seen_from => {
                 let rest = instruction.text(instruction.args_start..);
                 for word in split_arg_words(rest, escape) {
-                    declare_global_arg(&mut global_args, &word, escape);
+                    declare_global_arg(&mut scope, &word, escape);
                 }
             }
             "from" => {
@@ -112,12 +132,14 @@ pub fn parse(text: &str) -> Result<Manifest, ParseError> {
                     span: instruction.logical.span(image.range.clone()),
                     section: "FROM",
                 };
-                if let Some(entry) = reference.resolve(escape, &global_args, &stages) {
+                if let Some(entry) = reference.resolve(escape, &mut scope) {
                     declared.push(entry);
                 }
                 // Registered after resolving: `FROM x AS x` names the image x, not itself.
                 if let Some(name) = stage_name {
-                    stages.push(name);
+                    if scope.stage_names.insert(name.clone()) {
+                        scope.stages.push(name);
+                    }
                 }
             }
             "copy" => {
@@ -137,7 +159,7 @@ pub fn parse(text: &str) -> Result<Manifest, ParseError> {
                         span: instruction.logical.span(flag.value_range.clone()),
                         section: "COPY --from",
                     };
-                    if let Some(entry) = reference.resolve(escape, &global_args, &stages) {
+                    if let Some(entry) = reference.resolve(escape, &mut scope) {
                         declared.push(entry);
                     }
                 }
@@ -152,6 +174,23 @@ pub fn parse(text: &str) -> Result<Manifest, ParseError> {
     })
 }
 
+/// What the instructions read so far define for the references after them, and how much work
+/// is left for expanding and matching references.
+struct Scope {
+    /// The ARGs before the first FROM.
+    args: HashMap<String, ArgValue>,
+    /// The stage names (`FROM ... AS name`) so far, lower-cased, each once, in file order
+    /// (the order in which [`matches_stage_pattern`] tries them, so that a run out of budget
+    /// ends the same way every time).
+    stages: Vec<String>,
+    /// The same names, to look one up.
+    stage_names: HashSet<String>,
+    /// Bytes of ARG values expansions may still copy ([`MAX_EXPANSION_BYTES`]).
+    expansion_budget: usize,
+    /// Characters stage matching may still examine ([`MAX_STAGE_MATCH_WORK`]).
+    match_budget: usize,
+}
+
 /// One image reference as written in an instruction.
 struct Reference<'a> {
     /// The text as the instruction holds it, before ARG expansion (continuations joined).
@@ -162,17 +201,12 @@ struct Reference<'a> {
 
 impl Reference<'_> {
     /// The declaration this reference makes, or None when it names a stage or `scratch`.
-    fn resolve(
-        &self,
-        escape: char,
-        args: &HashMap<String, ArgValue>,
-        stages: &[String],
-    ) -> Option<Declared> {
-        let expanded = expand_word(self.raw, escape, args);
+    fn resolve(&self, escape: char, scope: &mut Scope) -> Option<Declared> {
+        let expanded = expand_word(self.raw, escape, &scope.args, &mut scope.expansion_budget);
         if expanded.unresolved.is_empty() {
             let value = expanded.value;
             let lowered = value.to_lowercase();
-            if value.is_empty() || lowered == "scratch" || stages.contains(&lowered) {
+            if value.is_empty() || lowered == "scratch" || scope.stage_names.contains(&lowered) {
                 return None;
             }
             let image = parse_image_reference(&value);
@@ -181,7 +215,7 @@ impl Reference<'_> {
             entry.section = self.section.to_string();
             return Some(entry);
         }
-        if matches_stage_pattern(self.raw, escape, stages) {
+        if matches_stage_pattern(self.raw, escape, &scope.stages, &mut scope.match_budget) {
             return None;
         }
         // What the build-time values will be is unknown here: report the reference as written
@@ -199,14 +233,29 @@ impl Reference<'_> {
 /// taken as "any text"; the reference must have literal text of its own, so a bare `$BASE`
 /// (which may be any image) is never taken for a stage, and stage names cannot hold `/`, `:` or
 /// `@`, so nothing that looks like a registry path or a tag matches either.
-fn matches_stage_pattern(raw: &str, escape: char, stages: &[String]) -> bool {
+///
+/// Every stage examined is charged to `budget` (its length); when the budget runs out the
+/// reference is not taken for a stage.
+fn matches_stage_pattern(raw: &str, escape: char, stages: &[String], budget: &mut usize) -> bool {
     let Some(pattern) = stage_pattern(raw, escape) else {
         return false;
     };
     if pattern.iter().all(|piece| matches!(piece, Piece::Any)) {
         return false;
     }
-    stages.iter().any(|stage| glob_matches(&pattern, stage))
+    let segments = literal_segments(&pattern);
+    for stage in stages {
+        let Some(left) = budget.checked_sub(stage.len() + 1) else {
+            // Spent: no later reference is compared either.
+            *budget = 0;
+            return false;
+        };
+        *budget = left;
+        if glob_matches(&segments, stage) {
+            return true;
+        }
+    }
+    false
 }
 
 #[derive(Debug, PartialEq)]
@@ -255,35 +304,48 @@ fn stage_pattern(raw: &str, escape: char) -> Option<Vec<Piece>> {
     Some(pieces)
 }
 
-fn glob_matches(pattern: &[Piece], text: &str) -> bool {
-    let text: Vec<char> = text.chars().collect();
-    // Wildcard matching that backtracks to the last `Any` only: quadratic at worst, and stage
-    // names are short.
-    let (mut p, mut t) = (0usize, 0usize);
-    let mut backtrack: Option<(usize, usize)> = None;
-    while t < text.len() {
-        match pattern.get(p) {
-            Some(Piece::Any) => {
-                backtrack = Some((p, t));
-                p += 1;
-            }
-            Some(Piece::Literal(c)) if text.get(t) == Some(c) => {
-                p += 1;
-                t += 1;
-            }
-            _ => match backtrack {
-                Some((bp, bt)) => {
-                    p = bp + 1;
-                    t = bt + 1;
-                    backtrack = Some((bp, bt + 1));
+/// The literal text between the wildcards of a pattern: `a$Xb$Y` gives `["a", "b", ""]`.
+fn literal_segments(pattern: &[Piece]) -> Vec<String> {
+    let mut segments = vec![String::new()];
+    for piece in pattern {
+        match piece {
+            Piece::Any => segments.push(String::new()),
+            Piece::Literal(c) => {
+                if let Some(segment) = segments.last_mut() {
+                    segment.push(*c);
                 }
-                None => return false,
-            },
+            }
         }
     }
-    pattern
-        .get(p..)
-        .is_some_and(|rest| rest.iter().all(|piece| matches!(piece, Piece::Any)))
+    segments
+}
+
+/// Whether `text` matches the pattern whose literal segments are `segments` (a wildcard
+/// between each two). The first segment must start the text and the last end it; the ones
+/// between are found leftmost-first, which is enough for patterns whose only wildcard matches
+/// any text, and takes linear time where backtracking takes quadratic time.
+fn glob_matches(segments: &[String], text: &str) -> bool {
+    let (first, rest) = match segments {
+        [] => return text.is_empty(),
+        [only] => return text == only,
+        [first, rest @ ..] => (first, rest),
+    };
+    let Some((last, middle)) = rest.split_last() else {
+        return false;
+    };
+    let Some(text) = text.strip_prefix(first.as_str()) else {
+        return false;
+    };
+    let Some(mut text) = text.strip_suffix(last.as_str()) else {
+        return false;
+    };
+    for segment in middle {
+        match text.find(segment.as_str()) {
+            Some(at) => text = text.get(at + segment.len()..).unwrap_or(""),
+            None => return false,
+        }
+    }
+    true
 }
 
 /// A global ARG's value. `Unknown` stands for "set at build time, if at all": an ARG declared
@@ -294,20 +356,23 @@ enum ArgValue {
     Unknown,
 }
 
-fn declare_global_arg(args: &mut HashMap<String, ArgValue>, word: &str, escape: char) {
+fn declare_global_arg(scope: &mut Scope, word: &str, escape: char) {
     match word.split_once('=') {
         Some((name, value)) => {
-            let expanded = expand_word(value, escape, args);
+            let expanded = expand_word(value, escape, &scope.args, &mut scope.expansion_budget);
             let value = if expanded.unresolved.is_empty() {
                 ArgValue::Known(expanded.value)
             } else {
                 ArgValue::Unknown
             };
-            args.insert(name.to_string(), value);
+            scope.args.insert(name.to_string(), value);
         }
         None => {
             // A re-declaration without a value keeps an earlier default.
-            args.entry(word.to_string()).or_insert(ArgValue::Unknown);
+            scope
+                .args
+                .entry(word.to_string())
+                .or_insert(ArgValue::Unknown);
         }
     }
 }
@@ -811,22 +876,33 @@ struct Expanded {
 /// Variables with no known value are taken as unset, which is what they are unless a build
 /// argument sets them: that makes defaults and alternatives deterministic, and only a value that
 /// is really needed (no default) makes the word unresolved.
-fn expand_word(word: &str, escape: char, args: &HashMap<String, ArgValue>) -> Expanded {
+///
+/// The values of variables it copies are charged to `budget` (see [`MAX_EXPANSION_BYTES`]);
+/// a word whose expansion needs more than is left is unresolved.
+fn expand_word(
+    word: &str,
+    escape: char,
+    args: &HashMap<String, ArgValue>,
+    budget: &mut usize,
+) -> Expanded {
     let mut lexer = Lexer {
         chars: word.chars().collect(),
         position: 0,
         escape,
         args,
+        budget,
+        depth: 0,
         unresolved: Vec::new(),
     };
     match lexer.process_until(None) {
         Ok(value) => {
-            let mut unresolved = Vec::new();
-            for item in lexer.unresolved {
-                if !unresolved.contains(&item) {
-                    unresolved.push(item);
-                }
-            }
+            // A set to drop repeats: a word can name many thousands of variables.
+            let mut seen = HashSet::new();
+            let unresolved = lexer
+                .unresolved
+                .into_iter()
+                .filter(|item| seen.insert(item.clone()))
+                .collect();
             Expanded { value, unresolved }
         }
         Err(problem) => Expanded {
@@ -841,6 +917,10 @@ struct Lexer<'a> {
     position: usize,
     escape: char,
     args: &'a HashMap<String, ArgValue>,
+    /// Bytes of variable values that may still be copied.
+    budget: &'a mut usize,
+    /// How many `${NAME<modifier>word}` the lexer is inside.
+    depth: usize,
     unresolved: Vec<String>,
 }
 
@@ -948,7 +1028,7 @@ impl Lexer<'_> {
             if name.is_empty() {
                 return Ok("$".to_string());
             }
-            return Ok(self.lookup(&name));
+            return self.lookup(&name);
         }
         self.position += 1;
         let name = self.name();
@@ -960,27 +1040,35 @@ impl Lexer<'_> {
             self.position += 1;
         }
         match self.next() {
-            Some('}') if !colon => Ok(self.lookup(&name)),
+            Some('}') if !colon => self.lookup(&name),
             Some(modifier @ ('-' | '+' | '?')) => {
+                if self.depth >= MAX_EXPANSION_DEPTH {
+                    return Err(format!(
+                        "expansions nested more than {MAX_EXPANSION_DEPTH} levels deep"
+                    ));
+                }
                 let mark = self.unresolved.len();
-                let word = self.process_until(Some('}'))?;
-                let set = match self.args.get(&name) {
-                    Some(ArgValue::Known(value)) if !(colon && value.is_empty()) => {
-                        Some(value.clone())
-                    }
+                self.depth += 1;
+                let word = self.process_until(Some('}'));
+                self.depth -= 1;
+                let word = word?;
+                // Borrowed, not copied: only the branches that use the value pay for a copy.
+                let args = self.args;
+                let set = match args.get(&name) {
+                    Some(ArgValue::Known(value)) if !(colon && value.is_empty()) => Some(value),
                     _ => None,
                 };
                 // The word only counts when it is used: drop what it could not resolve if not.
                 match (modifier, set) {
                     ('-', Some(value)) => {
                         self.unresolved.truncate(mark);
-                        Ok(value)
+                        self.charge(value)
                     }
                     ('-', None) => Ok(word),
                     ('+', Some(_)) => Ok(word),
                     ('?', Some(value)) => {
                         self.unresolved.truncate(mark);
-                        Ok(value)
+                        self.charge(value)
                     }
                     ('?', None) => {
                         self.unresolved.truncate(mark);
@@ -999,13 +1087,27 @@ impl Lexer<'_> {
         }
     }
 
-    fn lookup(&mut self, name: &str) -> String {
-        match self.args.get(name) {
-            Some(ArgValue::Known(value)) => value.clone(),
+    fn lookup(&mut self, name: &str) -> Result<String, String> {
+        let args = self.args;
+        match args.get(name) {
+            Some(ArgValue::Known(value)) => self.charge(value),
             _ => {
                 self.unresolved.push(format!("${name}"));
-                String::new()
+                Ok(String::new())
             }
+        }
+    }
+
+    /// A copy of a variable's value, paid for from the budget.
+    fn charge(&mut self, value: &str) -> Result<String, String> {
+        match self.budget.checked_sub(value.len()) {
+            Some(left) => {
+                *self.budget = left;
+                Ok(value.to_string())
+            }
+            None => Err(format!(
+                "variable expansion copies more than {MAX_EXPANSION_BYTES} bytes"
+            )),
         }
     }
 }
@@ -1334,6 +1436,85 @@ mod tests {
             entries[1].source.as_deref(),
             Some("unresolved: $REGISTRY, $VERSION")
         );
+    }
+
+    #[test]
+    fn stage_patterns_match_like_wildcards() {
+        let matches = |raw: &str, stage: &str| {
+            let pattern = stage_pattern(raw, '\\').expect("a pattern");
+            glob_matches(&literal_segments(&pattern), stage)
+        };
+        assert!(matches("build-$OS", "build-linux"));
+        assert!(matches("build-$OS", "build-"));
+        assert!(matches("${A}-x-${B}", "a-x-b"));
+        assert!(matches("a${A}a", "aa"));
+        assert!(matches("a${A}b${B}a", "abba"));
+        assert!(matches("a${A}b${B}a", "aba"));
+        assert!(!matches("a${A}b${B}a", "aab"));
+        assert!(!matches("build-$OS", "built-linux"));
+        assert!(!matches("$OS-build", "linux-buil"));
+        assert!(!matches("ab${A}ba", "aba"));
+    }
+
+    #[test]
+    fn deeply_nested_defaults_are_unresolved_not_a_crash() {
+        let text = format!(
+            "FROM {}alpine{}\n",
+            "${A:-".repeat(20_000),
+            "}".repeat(20_000)
+        );
+        let entries = images(&text);
+        assert_eq!(entries.len(), 1);
+        assert_eq!(
+            entries[0].source.as_deref(),
+            Some("unresolved: expansions nested more than 32 levels deep")
+        );
+        let text = format!("FROM {}alpine{}\n", "${A:-".repeat(32), "}".repeat(32));
+        assert_eq!(images(&text)[0].name, "alpine");
+    }
+
+    #[test]
+    fn doubling_args_stop_at_the_expansion_budget() {
+        let chain = |lines: usize| {
+            let mut text = String::from("ARG A0=xxxxxxxxxxxxxxxx\n");
+            for i in 1..lines {
+                text.push_str(&format!("ARG A{i}=$A{prev}$A{prev}\n", prev = i - 1));
+            }
+            text
+        };
+        // A short chain is expanded as usual.
+        let entries = images(&format!("{}FROM alpine:$A5\n", chain(6)));
+        assert_eq!(
+            entries[0].version.as_deref(),
+            Some("x".repeat(16 << 5).as_str())
+        );
+        // Each ARG is twice the one before: 2^64 bytes by the last line without a bound. The
+        // ARGs past the budget are unknown, as if set at build time.
+        let entries = images(&format!("{}FROM alpine:$A59\n", chain(60)));
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].source.as_deref(), Some("unresolved: $A59"));
+    }
+
+    #[test]
+    fn many_variables_stages_and_long_names_take_linear_time() {
+        // Each of these took minutes with quadratic work.
+        let names: Vec<String> = (0..50_000).map(|i| format!("$V{i}")).collect();
+        let entries = images(&format!("FROM {}\n", names.join("-")));
+        let unresolved = entries[0].source.as_deref().unwrap_or_default();
+        assert_eq!(unresolved.matches('$').count(), 50_000);
+
+        let long = "a".repeat(100_000);
+        let text = format!("FROM alpine AS {long}c\nFROM ${{X}}{long}b\n");
+        assert_eq!(images(&text).len(), 2);
+
+        let mut text = String::new();
+        for i in 0..30_000 {
+            text.push_str(&format!("FROM alpine AS stage{i}\n"));
+        }
+        for i in 0..3_000 {
+            text.push_str(&format!("FROM ${{X}}q{i}\n"));
+        }
+        assert_eq!(images(&text).len(), 33_000);
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod json;
 pub mod package_json;
 pub mod package_lock;
 pub mod pnpm_lock;
+mod yaml;
 pub mod yarn_lock;
 
 use serde::Serialize;

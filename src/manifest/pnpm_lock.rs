@@ -16,9 +16,10 @@
 //! dependencies and the package manager itself, then the project's lockfile. The project's is
 //! the last document, and only that one is read.
 
+use super::yaml::{self, Fault};
 use super::{Importer, LockedPackage, Lockfile, ParseError, Span};
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, ScanError, YamlData};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 /// The sections of a package entry (v5, v6) or snapshot (v9) naming the packages it is linked
@@ -28,13 +29,6 @@ const EDGE_SECTIONS: [&str; 2] = ["dependencies", "optionalDependencies"];
 /// The sections of an importer (or, without `importers`, of the top level) naming the
 /// project's direct dependencies.
 const IMPORTER_SECTIONS: [&str; 3] = ["dependencies", "devDependencies", "optionalDependencies"];
-
-/// saphyr builds nested collections recursively, so deep enough nesting overflows the stack
-/// (about a thousand levels on a 2 MiB thread in a debug build) instead of failing. It caps
-/// flow nesting (`[[[`) at 255 levels itself. Each level of block nesting takes at least one
-/// column before a line's content, as indentation or as `- `, `? `, `: ` indicators, so
-/// bounding that prefix bounds the depth; pnpm writes a handful of levels.
-const MAX_LINE_PREFIX: usize = 256;
 
 /// A `packages` key left out because no package name and version could be read from it or
 /// from its entry.
@@ -69,8 +63,16 @@ pub fn parse(text: &str) -> Result<Lockfile, ParseError> {
 ///
 /// As [`parse`].
 pub fn parse_with_skipped(text: &str) -> Result<(Lockfile, Vec<SkippedKey>), ParseError> {
-    check_nesting(text)?;
     let positions = Positions::new(text);
+    // saphyr's loader overflows the stack on deep nesting and can be made to copy aliases
+    // without end; the check refuses both before it runs.
+    yaml::check(text, "a pnpm lockfile").map_err(|fault| match fault {
+        Fault::Syntax(error) => yaml_error(&error, &positions),
+        Fault::Refused { message, at } => {
+            let offset = positions.byte(at.index());
+            ParseError::at(message, Span::new(offset, positions.char_len_at(offset)))
+        }
+    })?;
     let documents =
         MarkedYaml::load_from_str(text).map_err(|error| yaml_error(&error, &positions))?;
     let root = documents
@@ -139,29 +141,6 @@ pub fn parse_with_skipped(text: &str) -> Result<(Lockfile, Vec<SkippedKey>), Par
     }
     lock.packages = reader.packages;
     Ok((lock, reader.skipped))
-}
-
-/// Refuses a text nested deeper than [`MAX_LINE_PREFIX`] allows, before saphyr sees it.
-fn check_nesting(text: &str) -> Result<(), ParseError> {
-    let mut offset = 0;
-    for (number, line) in text.split('\n').enumerate() {
-        let prefix = line
-            .bytes()
-            .take_while(|b| matches!(b, b' ' | b'\t' | b'-' | b'?' | b':'))
-            .count();
-        if prefix > MAX_LINE_PREFIX {
-            return Err(ParseError::at(
-                format!(
-                    "line {} starts {prefix} columns deep; a pnpm lockfile never nests this \
-                     deep, and reading it could exhaust the stack",
-                    number + 1
-                ),
-                Span::new(offset, prefix),
-            ));
-        }
-        offset += line.len() + 1;
-    }
-    Ok(())
 }
 
 /// The lockfile of a project that is not a workspace: it covers the root project only.
@@ -308,17 +287,27 @@ impl Reader<'_, '_> {
 
     /// Fills in `dependencies` and `depends_on` from the entries collected on the way.
     fn link(&mut self, edge_lists: &[EdgeList<'_, '_>]) {
+        // What each package already lists, as sets: one package can gather thousands of
+        // edges over its entry and its peer variants, and scanning its lists for every new
+        // edge would take quadratic time.
+        let mut listed: HashMap<usize, (HashSet<String>, HashSet<usize>)> = HashMap::new();
         for &(index, entry) in edge_lists {
             let edges = self.edges(entry);
             let Some(package) = self.packages.get_mut(index) else {
                 continue;
             };
+            let (names, targets) = listed.entry(index).or_insert_with(|| {
+                (
+                    package.dependencies.iter().cloned().collect(),
+                    package.depends_on.iter().copied().collect(),
+                )
+            });
             for (name, target) in edges {
-                if !package.dependencies.contains(&name) {
+                if names.insert(name.clone()) {
                     package.dependencies.push(name);
                 }
                 if let Some(target) = target {
-                    if !package.depends_on.contains(&target) {
+                    if targets.insert(target) {
                         package.depends_on.push(target);
                     }
                 }
@@ -349,6 +338,8 @@ impl Reader<'_, '_> {
     /// resolves to. `link:` references are workspace projects, not packages.
     fn importer_dependencies(&self, importer: &MarkedYaml<'_>) -> Vec<(String, usize)> {
         let mut dependencies = Vec::new();
+        // A set beside the list, to keep each once in linear time.
+        let mut seen = HashSet::new();
         for (section_key, section) in entries(importer) {
             if !IMPORTER_SECTIONS
                 .iter()
@@ -369,9 +360,8 @@ impl Reader<'_, '_> {
                 let Some(index) = reference.and_then(|r| self.resolve(&dep_name, &r)) else {
                     continue;
                 };
-                let dependency = (dep_name, index);
-                if !dependencies.contains(&dependency) {
-                    dependencies.push(dependency);
+                if seen.insert((dep_name.clone(), index)) {
+                    dependencies.push((dep_name, index));
                 }
             }
         }
@@ -562,11 +552,7 @@ fn clean_version(rest: &str) -> Option<&str> {
 fn yaml_error(error: &ScanError, positions: &Positions<'_>) -> ParseError {
     let marker = error.marker();
     let offset = positions.byte(marker.index());
-    let len = positions
-        .text
-        .get(offset..)
-        .and_then(|rest| rest.chars().next())
-        .map_or(0, char::len_utf8);
+    let len = positions.char_len_at(offset);
     ParseError::at(
         format!(
             "invalid YAML: {} (line {}, column {})",
@@ -673,6 +659,14 @@ impl<'t> Positions<'t> {
             None => char_index.min(self.text.len()),
             Some(starts) => starts.get(char_index).copied().unwrap_or(self.text.len()),
         }
+    }
+
+    /// The length of the character at `offset`, 0 at the end of the text.
+    fn char_len_at(&self, offset: usize) -> usize {
+        self.text
+            .get(offset..)
+            .and_then(|rest| rest.chars().next())
+            .map_or(0, char::len_utf8)
     }
 
     fn range(&self, node: &MarkedYaml<'_>) -> Range<usize> {
@@ -1725,12 +1719,18 @@ snapshots:
             text.push_str("a:\n");
         }
         let error = parse_err(&text);
-        assert!(error.message.contains("columns deep"), "{}", error.message);
+        assert!(error.message.contains("levels deep"), "{}", error.message);
         let text = format!("packages:\n  {}x\n", "- ".repeat(200));
-        assert!(parse_err(&text).message.contains("columns deep"));
-        // Flow nesting is saphyr's own limit.
+        assert!(parse_err(&text).message.contains("levels deep"));
+        // Past 255 levels of flow nesting saphyr's scanner stops first, with its own error.
         let text = format!("packages: {}{}\n", "[".repeat(300), "]".repeat(300));
         assert!(parse_err(&text).message.starts_with("invalid YAML"));
+        let text = format!("packages: {}{}\n", "[".repeat(200), "]".repeat(200));
+        let error = parse_err(&text);
+        assert!(error.message.contains("levels deep"), "{}", error.message);
+        // The span is the character where the limit was passed.
+        let opened = "packages: ".len() + yaml::MAX_DEPTH - 1;
+        assert_eq!(error.span, Some(Span::new(opened, 1)));
     }
 
     #[test]

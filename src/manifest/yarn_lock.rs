@@ -12,6 +12,7 @@
 //! [`Lockfile::workspaces`], not packages. Classic records no workspaces at all, so a classic
 //! lock covers every `package.json` below it.
 
+use super::yaml::{self, Fault};
 use super::{LockedPackage, Lockfile, ParseError, Span};
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, ScanError, YamlData};
 use std::borrow::Cow;
@@ -512,10 +513,18 @@ const BERRY_DEPENDENCY_SECTIONS: [&str; 2] = ["dependencies", "optionalDependenc
 
 fn parse_berry(text: &str) -> Result<Lockfile, ParseError> {
     let positions = Positions::new(text);
-    let documents = MarkedYaml::load_from_str(&positions.text).map_err(|error| {
-        let at = positions.byte(error.marker().index());
-        yaml_error(&error, positions.span(at..at + positions.char_len_at(at)))
+    let span_at = |char_index: usize| {
+        let at = positions.byte(char_index);
+        positions.span(at..at + positions.char_len_at(at))
+    };
+    // saphyr's loader overflows the stack on deep nesting and can be made to copy aliases
+    // without end; the check refuses both before it runs.
+    yaml::check(&positions.text, "a yarn.lock").map_err(|fault| match fault {
+        Fault::Syntax(error) => yaml_error(&error, span_at(error.marker().index())),
+        Fault::Refused { message, at } => ParseError::at(message, span_at(at.index())),
     })?;
+    let documents = MarkedYaml::load_from_str(&positions.text)
+        .map_err(|error| yaml_error(&error, span_at(error.marker().index())))?;
     let mut lock = Lockfile::default();
     let Some(root) = documents.first().map(untagged) else {
         return Ok(lock);
@@ -550,6 +559,10 @@ fn parse_berry(text: &str) -> Result<Lockfile, ParseError> {
             entries.push(entry);
         }
     }
+    // Each workspace once, in file order; a set rather than a scan of the list per entry,
+    // which would take quadratic time on a file of many workspace entries.
+    let mut seen = HashSet::new();
+    lock.workspaces.retain(|path| seen.insert(path.clone()));
     let (packages, descriptors) = link(entries, |by_descriptor, dependent, name, range| {
         // Recent berry writes ranges as the key does (`npm:^1.0.0`); older files drop the
         // default `npm:` from dependency ranges but keep it in keys. A relative `file:`,
@@ -576,8 +589,8 @@ fn metadata_version(metadata: &MarkedYaml<'_>, positions: &Positions) -> Option<
     scalar_text(version, positions)?.trim().parse().ok()
 }
 
-/// One berry entry: a package (returned), a workspace (its path added to `workspaces`), or
-/// nothing (no version).
+/// One berry entry: a package (returned), a workspace (its path added to `workspaces`, which
+/// the caller rids of repeats), or nothing (no version).
 fn berry_entry(
     key: &str,
     span: Span,
@@ -616,9 +629,7 @@ fn berry_entry(
         // Only a resolution names the workspace's folder; a descriptor may be `workspace:^`.
         if resolution.is_some() {
             let path = workspace_dir(path);
-            if !workspaces.contains(&path) {
-                workspaces.push(path);
-            }
+            workspaces.push(path);
         }
         return Ok(None);
     }
@@ -1870,5 +1881,17 @@ __metadata:
                 }
             }
         }
+    }
+
+    #[test]
+    fn berry_deep_nesting_is_refused_before_it_can_overflow() {
+        let text = format!(
+            "__metadata:\n  version: 8\n\"a@npm:1\":\n  x:\n    {}1\n",
+            "- ".repeat(50_000)
+        );
+        assert!(failed(&text).message.contains("levels deep"));
+        let text = format!("__metadata:\n  version: 8\n{}x\n", "? ".repeat(50_000));
+        let error = failed(&text);
+        assert!(error.message.contains("levels deep"), "{}", error.message);
     }
 }
