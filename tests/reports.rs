@@ -607,11 +607,11 @@ fn a_clean_repository() {
 fn synthetic_finding(k: usize, file: usize, line: usize) -> Finding {
     let technology = format!("Legacy framework {}", k % 40);
     let deprecated = k % 40 >= 30;
-    let exception = (k % 7 == 0).then(|| ExceptionRef {
+    let exception = k.is_multiple_of(7).then(|| ExceptionRef {
         decision: "ADR-9999".into(),
         owner: "team-a".into(),
         expires: format!("2027-{:02}-01", 1 + k % 12),
-        active: k % 14 != 0,
+        active: !k.is_multiple_of(14),
     });
     Finding {
         severity: match (&exception, deprecated) {
@@ -632,8 +632,8 @@ fn synthetic_finding(k: usize, file: usize, line: usize) -> Finding {
         file: format!("packages/service-{file:04}/package.json"),
         line,
         column: 5,
-        direct: k % 2 == 0,
-        via: if k % 2 == 0 {
+        direct: k.is_multiple_of(2),
+        via: if k.is_multiple_of(2) {
             Vec::new()
         } else {
             vec!["express".into(), "body-parser".into()]
