@@ -61,8 +61,8 @@ pub fn render_check(outcome: &CheckOutcome, style: Style) -> String {
             .cloned()
             .unwrap_or_else(|| Arc::from(""));
         // A line too long to quote is named instead (the renderer cannot draw it anyway).
-        let source =
-            quotable(&source, finding.span).then(|| NamedSource::new(&finding.file, source));
+        let source = quotable(&source, finding.span)
+            .then(|| Excerpt::around(&finding.file, source, finding.span, Some(finding.line)));
         let diagnostic = FindingDiagnostic { finding, source };
         render(&handler, &diagnostic, &mut out);
     }
@@ -99,7 +99,10 @@ pub fn render_file_errors(
                     .collect(),
                 None => Vec::new(),
             },
-            source: source.map(|text| NamedSource::new(error.file.clone(), text)),
+            source: source.and_then(|text| {
+                let span = error.span?;
+                Some(Excerpt::around(&error.file, text, span, error.line))
+            }),
             ..SourceDiagnostic::plain(
                 format!("cannot parse {}: {}{location}", error.file, error.message),
                 "techpolicy::unreadable-file",
@@ -172,8 +175,8 @@ fn issue_diagnostic(issue: &PolicyIssue) -> SourceDiagnostic {
         }
     }
     if let Some((file, span, label)) = &issue.at {
-        diagnostic.source = Some(NamedSource::new(
-            file.path.display().to_string(),
+        diagnostic.source = Some(Excerpt::whole(
+            &file.path.display().to_string(),
             file.text.clone(),
         ));
         diagnostic.labels.push((*span, label.clone()));
@@ -183,8 +186,8 @@ fn issue_diagnostic(issue: &PolicyIssue) -> SourceDiagnostic {
             } else {
                 diagnostic.related.push(SourceDiagnostic {
                     severity: miette::Severity::Advice,
-                    source: Some(NamedSource::new(
-                        other.path.display().to_string(),
+                    source: Some(Excerpt::whole(
+                        &other.path.display().to_string(),
                         other.text.clone(),
                     )),
                     labels: vec![(*span, label.clone())],
@@ -287,13 +290,125 @@ fn quotable(text: &str, span: Span) -> bool {
     line_end - line_start <= MAX_QUOTED_LINE
 }
 
+/// The lines around one span of a file, for miette to quote with the file's own line numbers.
+///
+/// miette finds a span's line by reading the source from its first byte, once per diagnostic:
+/// on a lockfile of tens of megabytes with a few dozen findings that reading took longer than
+/// the whole check. An excerpt hands it only the lines it draws.
+struct Excerpt {
+    text: Arc<str>,
+    /// Byte range of the excerpt in `text`: whole lines.
+    range: std::ops::Range<usize>,
+    /// 0-based line number of the excerpt's first line in the file.
+    first_line: usize,
+}
+
+impl Excerpt {
+    /// Lines of context quoted on either side of a span; at least the renderer's (one).
+    const CONTEXT_LINES: usize = 2;
+
+    /// The excerpt around `span` in `text`, named `name`. `line` (1-based, of the span's start)
+    /// spares counting the lines before it when the caller knows it.
+    fn around(name: &str, text: Arc<str>, span: Span, line: Option<usize>) -> NamedSource<Excerpt> {
+        let bytes = text.as_bytes();
+        let start = span.offset.min(bytes.len());
+        let end = span.offset.saturating_add(span.len).min(bytes.len());
+        // Back to the start of the span's line, then CONTEXT_LINES more lines.
+        let mut from = start;
+        let mut lines_back = 0;
+        loop {
+            from = bytes[..from]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |newline| newline + 1);
+            if from == 0 || lines_back == Self::CONTEXT_LINES {
+                break;
+            }
+            from -= 1;
+            lines_back += 1;
+        }
+        // Forward past the end of the span's last line, then CONTEXT_LINES more lines.
+        let mut to = end;
+        for _ in 0..=Self::CONTEXT_LINES {
+            match bytes[to..].iter().position(|&b| b == b'\n') {
+                Some(newline) => to += newline + 1,
+                None => {
+                    to = bytes.len();
+                    break;
+                }
+            }
+        }
+        let span_line = match line {
+            Some(line) => line.saturating_sub(1),
+            None => bytes[..start].iter().filter(|&&b| b == b'\n').count(),
+        };
+        let first_line = span_line.saturating_sub(lines_back);
+        NamedSource::new(
+            name,
+            Excerpt {
+                text,
+                range: from..to,
+                first_line,
+            },
+        )
+    }
+}
+
+impl Excerpt {
+    /// The whole of a small file (a policy), for diagnostics with labels all over it.
+    fn whole(name: &str, text: Arc<str>) -> NamedSource<Excerpt> {
+        let range = 0..text.len();
+        NamedSource::new(
+            name,
+            Excerpt {
+                text,
+                range,
+                first_line: 0,
+            },
+        )
+    }
+}
+
+impl miette::SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let local = span
+            .offset()
+            .checked_sub(self.range.start)
+            .ok_or(miette::MietteError::OutOfBounds)?;
+        let excerpt = self
+            .text
+            .get(self.range.clone())
+            .ok_or(miette::MietteError::OutOfBounds)?;
+        let contents = excerpt.read_span(
+            &SourceSpan::new(local.into(), span.len()),
+            context_lines_before,
+            context_lines_after,
+        )?;
+        Ok(Box::new(miette::MietteSpanContents::new(
+            contents.data(),
+            SourceSpan::new(
+                (contents.span().offset() + self.range.start).into(),
+                contents.span().len(),
+            ),
+            contents.line() + self.first_line,
+            contents.column(),
+            contents.line_count(),
+        )))
+    }
+}
+
 fn source_span(span: Span) -> SourceSpan {
     SourceSpan::new(span.offset.into(), span.len)
 }
 
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<NamedSource<Excerpt>>,
 }
 
 impl fmt::Debug for FindingDiagnostic<'_> {
@@ -418,7 +533,7 @@ struct SourceDiagnostic {
     /// Empty for related notes, which have none.
     code: String,
     severity: miette::Severity,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<NamedSource<Excerpt>>,
     labels: Vec<(Span, String)>,
     help: Option<String>,
     related: Vec<SourceDiagnostic>,
@@ -486,5 +601,67 @@ impl Diagnostic for SourceDiagnostic {
             return None;
         }
         Some(Box::new(self.related.iter().map(|d| d as &dyn Diagnostic)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A diagnostic with one label, over whichever source it is given.
+    #[derive(Debug)]
+    struct Labelled<S: miette::SourceCode + fmt::Debug>(S, Span);
+
+    impl<S: miette::SourceCode + fmt::Debug> fmt::Display for Labelled<S> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("message")
+        }
+    }
+
+    impl<S: miette::SourceCode + fmt::Debug> std::error::Error for Labelled<S> {}
+
+    impl<S: miette::SourceCode + fmt::Debug> Diagnostic for Labelled<S> {
+        fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+            Some(&self.0)
+        }
+
+        fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+            Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+                Some("here".into()),
+                source_span(self.1),
+            ))))
+        }
+    }
+
+    fn draw(diagnostic: &dyn Diagnostic) -> String {
+        let mut out = String::new();
+        render(&Style::PLAIN.handler(), diagnostic, &mut out);
+        out
+    }
+
+    #[test]
+    fn an_excerpt_draws_what_the_whole_file_draws() {
+        let text: Arc<str> = Arc::from(
+            (1..=40)
+                .map(|n| format!("line {n} é {}\n", "x".repeat(n % 7)))
+                .collect::<String>()
+                + "last line without a newline",
+        );
+        let index = crate::lines::LineIndex::new(&text);
+        let mut offsets: Vec<usize> = text.match_indices("line").map(|(at, _)| at).collect();
+        offsets.push(text.len() - 4);
+        for offset in offsets {
+            for len in [0, 4, 12] {
+                let len = len.min(text.len() - offset);
+                let span = Span { offset, len };
+                let whole = Labelled(NamedSource::new("file", text.clone()), span);
+                let (line, _) = index.line_column(&text, offset);
+                for known in [Some(line), None] {
+                    let excerpt =
+                        Labelled(Excerpt::around("file", text.clone(), span, known), span);
+                    assert_eq!(draw(&excerpt), draw(&whole), "offset {offset} len {len}");
+                }
+            }
+        }
     }
 }
