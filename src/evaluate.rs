@@ -122,6 +122,8 @@ pub struct Context<'a> {
     /// The scanned directory, absolute: findings' paths are relative to it, exception paths
     /// to the policy root.
     pub scan_root: &'a Path,
+    /// Every manifest under `scan_root` was read (a directory scan, not named files).
+    pub whole_tree: bool,
 }
 
 /// Findings plus what the scan revealed about the policy itself.
@@ -299,7 +301,7 @@ pub fn evaluate(context: Context<'_>, dependencies: &[Dependency]) -> Evaluation
         .collect();
     issues.sort_by(|a, b| a.message.cmp(&b.message));
     // Only a scan of the whole policy root can tell that an exception matches nothing.
-    if same_dir(context.scan_root, &policy.root) {
+    if context.whole_tree && same_dir(context.scan_root, &policy.root) {
         for (exception, used) in policy.exceptions.iter().zip(exceptions_used) {
             if !used {
                 let decision = &policy.decisions[exception.decision];

@@ -47,18 +47,22 @@ pub struct Scan {
     /// The scanned directory relative to the top of its git work tree (`services/api/`, or
     /// empty at the top or outside a repository): what code hosts need in front of paths.
     pub repo_prefix: String,
-    /// When files were named: their relative paths, the only ones reported on (the others
-    /// were read to resolve them).
+    /// When files were named: their relative paths, sorted, the only ones reported on (the
+    /// others were read to resolve them).
     pub requested: Option<Vec<String>>,
 }
 
 impl Scan {
     /// Whether findings in `file` are reported.
     pub fn is_requested(&self, file: &str) -> bool {
-        self.requested
-            .as_ref()
-            .is_none_or(|r| r.iter().any(|f| f == file))
+        is_listed(self.requested.as_deref(), file)
     }
+}
+
+/// Whether `file` is among the sorted `requested` files, or no files were named.
+fn is_listed(requested: Option<&[String]>, file: &str) -> bool {
+    // Pre-commit may name thousands of files, and this runs for every dependency.
+    requested.is_none_or(|r| r.binary_search_by(|f| f.as_str().cmp(file)).is_ok())
 }
 
 /// `root` relative to the nearest ancestor holding `.git`, with `/` and a trailing `/`.
@@ -303,13 +307,16 @@ pub fn check(
         policy,
         today: options.today,
         scan_root: &scan_dir,
+        whole_tree: scan.requested.is_none(),
     };
     let mut evaluation = evaluate::evaluate(context, &scan.dependencies);
     let mut findings = std::mem::take(&mut evaluation.findings);
     findings.retain(|f| scan.is_requested(&f.file));
-    let requested = scan.requested.clone();
-    scan.errors
-        .retain(|e| requested.as_ref().is_none_or(|r| r.contains(&e.file)));
+    let errors = std::mem::take(&mut scan.errors);
+    scan.errors = errors
+        .into_iter()
+        .filter(|e| scan.is_requested(&e.file))
+        .collect();
     let mut existing = 0;
     if let Some(rev) = &options.new_since {
         let exclusions = Exclusions {
@@ -330,11 +337,16 @@ pub fn check(
         findings.retain(|f| !before.contains(&f.identity()));
         existing = total - findings.len();
     }
-    // The evaluation classified every dependency already: count from its answers.
-    let direct: Vec<Option<evaluate::Classification>> = scan
-        .dependencies
-        .iter()
-        .zip(&evaluation.classifications)
+    // The evaluation classified every dependency already: count from its answers. With named
+    // files, only theirs count: the files read to resolve them were not checked (and a
+    // lockfile read for context keeps only the entries the named files can resolve to).
+    let checked = || {
+        scan.dependencies
+            .iter()
+            .zip(&evaluation.classifications)
+            .filter(|(d, _)| scan.is_requested(&d.file))
+    };
+    let direct: Vec<Option<evaluate::Classification>> = checked()
         .filter(|(d, _)| !d.is_locked_entry() && !d.is_own_package())
         .map(|(_, classification)| *classification)
         .collect();
@@ -349,16 +361,8 @@ pub fn check(
     let count = |severity| findings.iter().filter(|f| f.severity == severity).count();
     let summary = Summary {
         files: scan.files_scanned,
-        dependencies: scan
-            .dependencies
-            .iter()
-            .filter(|d| !d.is_locked_entry())
-            .count(),
-        locked_packages: scan
-            .dependencies
-            .iter()
-            .filter(|d| d.is_locked_entry())
-            .count(),
+        dependencies: checked().filter(|(d, _)| !d.is_locked_entry()).count(),
+        locked_packages: checked().filter(|(d, _)| d.is_locked_entry()).count(),
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
         notes: count(Severity::Note),
@@ -406,12 +410,8 @@ pub struct Inventory {
 pub fn inventory(target: &Target, policy: Option<&Policy>, cargo_metadata: bool) -> Inventory {
     let scan = scan(target, policy, cargo_metadata);
     // Named files are listed alone; the files read to resolve them are not.
-    let requested = scan.requested.clone();
-    let listed = |file: &str| {
-        requested
-            .as_ref()
-            .is_none_or(|r| r.iter().any(|f| f == file))
-    };
+    let requested = scan.requested;
+    let listed = |file: &str| is_listed(requested.as_deref(), file);
     let entries = scan
         .dependencies
         .into_iter()

@@ -6,8 +6,9 @@
 //! and `.github/` hold Dockerfiles too. Every file that cannot be read or parsed becomes a
 //! [`FileError`]; the others are still parsed.
 
+use crate::fasthash::FastSet;
 use crate::lines::LineIndex;
-use crate::manifest::{ManifestKind, Parsed, Span};
+use crate::manifest::{Ecosystem, ManifestKind, Parsed, Span};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::WalkBuilder;
 use std::path::{Path, PathBuf};
@@ -153,7 +154,7 @@ pub fn walk(root: &Path, exclusions: Option<&Exclusions>) -> Walked {
             ),
         })
         .collect();
-    let mut walked = parse_sources(entries);
+    let mut walked = parse_sources(entries, None);
     follow_references(&base, exclusions, &mut walked);
     walked
 }
@@ -199,7 +200,7 @@ fn follow_references(base: &Path, exclusions: Option<&Exclusions>, walked: &mut 
             break;
         }
         start = walked.files.len();
-        let more = parse_sources(entries);
+        let more = parse_sources(entries, None);
         walked.files.extend(more.files);
         walked.errors.extend(more.errors);
         walked.failed_sources.extend(more.failed_sources);
@@ -230,23 +231,28 @@ fn join_relative(dir: &str, reference: &str) -> Option<String> {
 }
 
 /// Reads the named files (relative to `base` or absolute) plus the files needed to resolve
-/// them: the lockfiles and Cargo workspace roots in their directories and above, up to `base`,
-/// and the manifests beside a named lockfile. Returns the parse results and the relative paths
-/// of the named files, the only ones findings should be reported for. Excluded files are
-/// skipped even when named: pre-commit names every staged file.
+/// them: the lockfiles (and for Cargo, the workspace roots) of their ecosystem in their
+/// directories and above, up to `base`, and the manifests beside a named lockfile. Returns the
+/// parse results and the relative paths of the named files, the only ones findings should be
+/// reported for. Excluded files are skipped even when named: pre-commit names every staged
+/// file.
+///
+/// This is the pre-commit path, which must feel instant in a monorepo whose root lockfile
+/// runs to megabytes: a package-lock.json read only for context keeps just the entries the
+/// named package.json files can resolve to (it is still read to the end, so that it is
+/// accepted or refused as in full).
 pub fn walk_files(
     base: &Path,
     files: &[PathBuf],
     exclusions: Option<&Exclusions>,
 ) -> (Walked, Vec<String>) {
-    const CONTEXT: [&str; 6] = [
-        "Cargo.lock",
-        "Cargo.toml",
+    const NPM_CONTEXT: [&str; 4] = [
         "package-lock.json",
         "npm-shrinkwrap.json",
         "pnpm-lock.yaml",
         "yarn.lock",
     ];
+    const CARGO_CONTEXT: [&str; 2] = ["Cargo.lock", "Cargo.toml"];
     let filter = exclusions.map(|e| e.filter(base));
     let absolute_base = std::fs::canonicalize(base).unwrap_or_else(|_| base.to_path_buf());
     let mut requested = Vec::new();
@@ -271,10 +277,16 @@ pub fn walk_files(
         }
         requested.push(relative.clone());
         wanted.insert(relative.clone(), (absolute.clone(), kind));
-        // Context: what resolves this file's declarations, or declares this lockfile's packages.
+        // Context: what resolves this file's declarations, or declares this lockfile's
+        // packages. Images resolve against nothing.
+        let context: &[&str] = match kind.ecosystem() {
+            Ecosystem::Npm => &NPM_CONTEXT,
+            Ecosystem::Cargo => &CARGO_CONTEXT,
+            Ecosystem::Docker => continue,
+        };
         let mut dir = absolute.parent().map(Path::to_path_buf);
         while let Some(current) = dir {
-            for context in CONTEXT {
+            for &context in context {
                 let candidate = current.join(context);
                 if candidate.is_file() {
                     let relative = relative_path(&absolute_base, &candidate);
@@ -282,7 +294,7 @@ pub fn walk_files(
                     wanted.entry(relative).or_insert((candidate, kind));
                 }
             }
-            if kind.is_lockfile() {
+            if kind.is_lockfile() && kind.ecosystem() == Ecosystem::Npm {
                 let manifest = current.join("package.json");
                 if manifest.is_file() {
                     wanted
@@ -296,13 +308,43 @@ pub fn walk_files(
             dir = current.parent().map(Path::to_path_buf);
         }
     }
-    let entries = wanted
-        .into_iter()
-        .map(|(relative, (path, kind))| (relative, kind, Source::Path(path)))
-        .collect();
     requested.sort();
     requested.dedup();
-    (parse_sources(entries), requested)
+    // Context package-locks wait for the manifests, whose declarations say what to keep.
+    let (context_locks, first): (Vec<_>, Vec<_>) = wanted
+        .into_iter()
+        .map(|(relative, (path, kind))| (relative, kind, Source::Path(path)))
+        .partition(|(relative, kind, _)| {
+            *kind == ManifestKind::PackageLock && requested.binary_search(relative).is_err()
+        });
+    let mut walked = parse_sources(first, None);
+    if !context_locks.is_empty() {
+        let keys = declared_npm_keys(&walked.files);
+        let mut more = parse_sources(context_locks, Some(&keys));
+        walked.files.append(&mut more.files);
+        walked.errors.append(&mut more.errors);
+        walked.failed_sources.append(&mut more.failed_sources);
+        walked
+            .files
+            .sort_by(|a, b| a.source.path.cmp(&b.source.path));
+        walked.errors.sort_by(|a, b| a.file.cmp(&b.file));
+    }
+    (walked, requested)
+}
+
+/// The keys the package.json files among `files` declare: the names under which their
+/// dependencies are installed (the alias when there is one).
+fn declared_npm_keys(files: &[ParsedFile]) -> FastSet<String> {
+    files
+        .iter()
+        .filter(|file| file.source.kind == ManifestKind::PackageJson)
+        .filter_map(|file| match &file.parsed {
+            Parsed::Manifest(manifest) => Some(&manifest.declared),
+            Parsed::Lockfile(_) => None,
+        })
+        .flatten()
+        .map(|declared| declared.alias.as_ref().unwrap_or(&declared.name).clone())
+        .collect()
 }
 
 /// A file to parse: its relative path, its kind, and its bytes or why they could not be read.
@@ -315,6 +357,7 @@ pub fn parse_entries(entries: Vec<Entry>) -> Walked {
             .into_iter()
             .map(|(relative, kind, bytes)| (relative, kind, Source::Bytes(bytes)))
             .collect(),
+        None,
     )
 }
 
@@ -327,8 +370,12 @@ enum Source {
 }
 
 /// Reads and parses every file, on all cores: parsing is most of a scan's work, and files are
-/// independent. Results come back sorted by path whatever the threads' order.
-fn parse_sources(mut entries: Vec<(String, ManifestKind, Source)>) -> Walked {
+/// independent. Results come back sorted by path whatever the threads' order. With `wanted`,
+/// the files are lockfiles read only for context (see [`ManifestKind::parse_for_context`]).
+fn parse_sources(
+    mut entries: Vec<(String, ManifestKind, Source)>,
+    wanted: Option<&FastSet<String>>,
+) -> Walked {
     entries.sort_by(|a, b| a.0.cmp(&b.0));
     // Biggest lockfiles first (a stat each: there are few), then everything else.
     let weights: Vec<u64> = entries
@@ -353,7 +400,7 @@ fn parse_sources(mut entries: Vec<(String, ManifestKind, Source)>) -> Walked {
                 Err(message) => return Err((message, None)),
             },
         };
-        parse_bytes(bytes, *kind)
+        parse_bytes(bytes, *kind, wanted)
     });
     let mut walked = Walked::default();
     for ((relative, kind, _), result) in entries.into_iter().zip(results) {
@@ -489,7 +536,7 @@ const EXACT_NAMES: [&str; 11] = [
     "compose.yml",
 ];
 
-fn parse_bytes(bytes: &[u8], kind: ManifestKind) -> ParseResult {
+fn parse_bytes(bytes: &[u8], kind: ManifestKind, wanted: Option<&FastSet<String>>) -> ParseResult {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -507,14 +554,14 @@ fn parse_bytes(bytes: &[u8], kind: ManifestKind) -> ParseResult {
     let (lines, parsed) = if text.len() >= LINES_APART {
         std::thread::scope(|scope| {
             let lines = scope.spawn(|| LineIndex::new(&text));
-            let parsed = kind.parse(&text);
+            let parsed = parse_text(&text, kind, wanted);
             let lines = lines
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             (lines, parsed)
         })
     } else {
-        (LineIndex::new(&text), kind.parse(&text))
+        (LineIndex::new(&text), parse_text(&text, kind, wanted))
     };
     match parsed {
         Ok(parsed) => Ok((text, lines, parsed)),
@@ -522,6 +569,17 @@ fn parse_bytes(bytes: &[u8], kind: ManifestKind) -> ParseResult {
             let location = error.span.map(|span| (span, text.clone(), lines.clone()));
             Err((error.message, location))
         }
+    }
+}
+
+fn parse_text(
+    text: &str,
+    kind: ManifestKind,
+    wanted: Option<&FastSet<String>>,
+) -> Result<Parsed, crate::manifest::ParseError> {
+    match wanted {
+        Some(wanted) => kind.parse_for_context(text, wanted),
+        None => kind.parse(text),
     }
 }
 

@@ -236,3 +236,49 @@ fn sentry_images() {
 fn opentelemetry_images() {
     assert_images_listed("open-telemetry__opentelemetry-js");
 }
+
+/// A file named alone (the pre-commit path) yields exactly what a scan of the whole
+/// repository yields for it: same packages, resolved versions, lockfile, lines and sections,
+/// although its context lockfile is only partly built.
+fn assert_named_files_read_as_in_a_full_scan(repo: &Path) {
+    use techpolicy::{inventory, Target};
+    let whole = inventory(&Target::Dir(repo.to_path_buf()), None, false);
+    assert!(whole.errors.is_empty(), "{:?}", whole.errors);
+    let manifests = files_named(repo, |n| n == "package.json" || n == "Cargo.toml");
+    assert!(!manifests.is_empty());
+    let mut resolved = 0;
+    for manifest in manifests {
+        let named = inventory(
+            &Target::Files {
+                base: repo.to_path_buf(),
+                files: vec![repo.join(&manifest)],
+            },
+            None,
+            false,
+        );
+        assert!(named.errors.is_empty(), "{manifest}: {:?}", named.errors);
+        let expected: Vec<_> = whole
+            .entries
+            .iter()
+            .filter(|entry| entry.dependency.file == manifest)
+            .collect();
+        let actual: Vec<_> = named.entries.iter().collect();
+        assert_eq!(actual, expected, "{}: {manifest}", repo.display());
+        resolved += actual
+            .iter()
+            .filter(|entry| entry.dependency.lockfile.is_some())
+            .count();
+    }
+    assert!(resolved > 0, "{}: nothing resolved", repo.display());
+}
+
+#[test]
+fn named_manifests_resolve_as_in_a_full_scan() {
+    for repo in [
+        fixture("corpus").join("open-telemetry__opentelemetry-js"),
+        fixture("corpus").join("vectordotdev__vector"),
+        fixture("demo"),
+    ] {
+        assert_named_files_read_as_in_a_full_scan(&repo);
+    }
+}

@@ -146,6 +146,21 @@ fn named_files_are_checked_with_their_lockfile_and_only_they_are_reported() {
         "resolved through the root package-lock.json"
     );
     assert_eq!(document["summary"]["files"], 2);
+    // The summary counts what was checked: the named files, not the lockfile read for them.
+    let declarations: usize = ["packages/web/package.json", "compose.yaml"]
+        .iter()
+        .map(|file| {
+            let listed = run(techpolicy()
+                .arg("inventory")
+                .arg(demo.join(file))
+                .args(["--format", "json"]))
+            .json();
+            listed["dependencies"].as_array().expect("array").len()
+        })
+        .sum();
+    assert!(declarations > 0);
+    assert_eq!(document["summary"]["dependencies"], declarations);
+    assert_eq!(document["summary"]["locked_packages"], 0);
 
     // Named files under an excluded path are skipped (pre-commit names every staged file).
     let repo = TempRepo::new(&[

@@ -209,6 +209,14 @@ expires = 2030-01-01
         policy[0]["message"],
         "the exception for `MongoDB` granted by ADR-1 (owner: team-x) matches nothing in this repository"
     );
+
+    // Named files (the pre-commit path) are not the whole repository: no verdict on staleness.
+    let result = run(techpolicy()
+        .arg("check")
+        .arg(repo.path().join("package.json"))
+        .args(["--today", "2026-01-01", "--format", "json"]));
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    assert_eq!(result.json()["policy"], serde_json::json!([]));
 }
 
 #[test]

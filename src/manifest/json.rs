@@ -94,11 +94,25 @@ pub fn from_jsonc(value: JsoncValue<'_>) -> Value<'_> {
     }
 }
 
+/// Which values a reader may leave out: in the object found at `path` (keys from the top
+/// level down), the value of every property whose key `keep` refuses. Such a value is still
+/// read to the end, so the text is accepted or refused exactly as in full, but it is not
+/// built: it stands as [`Value::Null`], and its key stays, so repeated keys count as before.
+pub struct Prune<'p> {
+    pub path: &'p [&'p str],
+    pub keep: &'p dyn Fn(&str) -> bool,
+}
+
 /// Reads `text` when it is one JSON object and nothing else, in strict RFC 8259 syntax, nested
 /// at most `max_depth` arrays and objects deep. None for anything else (including valid JSON
 /// this reader chooses not to handle, such as escaped surrogates): the caller falls back to
-/// the full parser.
-pub fn parse_strict(text: &str, max_depth: usize) -> Option<Object<'_>> {
+/// the full parser. With `prune`, leaves out what it refuses: a lockfile read only to resolve
+/// a few declarations need not build its other hundred thousand entries.
+pub fn parse_strict<'a>(
+    text: &'a str,
+    max_depth: usize,
+    prune: Option<&Prune<'_>>,
+) -> Option<Object<'a>> {
     let mut reader = Reader {
         text,
         bytes: text.as_bytes(),
@@ -109,7 +123,7 @@ pub fn parse_strict(text: &str, max_depth: usize) -> Option<Object<'_>> {
     if reader.peek()? != b'{' {
         return None;
     }
-    let object = reader.object(1)?;
+    let object = reader.object(1, prune.map(|prune| (prune, 0)))?;
     reader.skip_whitespace();
     (reader.at == reader.bytes.len()).then_some(object)
 }
@@ -151,9 +165,10 @@ impl<'a> Reader<'a> {
         (self.peek()? == byte).then(|| self.at += 1)
     }
 
-    fn value(&mut self, depth: usize) -> Option<Value<'a>> {
+    /// `prune` with how many keys of its path lead to this value, when all so far did.
+    fn value(&mut self, depth: usize, prune: Option<(&Prune<'_>, usize)>) -> Option<Value<'a>> {
         match self.peek()? {
-            b'{' => self.object(depth + 1).map(Value::Object),
+            b'{' => self.object(depth + 1, prune).map(Value::Object),
             b'[' => self.array(depth + 1),
             b'"' => self.string().map(Value::String),
             b't' => self.literal("true", Value::Boolean(true)),
@@ -172,7 +187,7 @@ impl<'a> Reader<'a> {
     }
 
     /// `{` at the current position; `depth` counts this object.
-    fn object(&mut self, depth: usize) -> Option<Object<'a>> {
+    fn object(&mut self, depth: usize, prune: Option<(&Prune<'_>, usize)>) -> Option<Object<'a>> {
         if depth > self.max_depth {
             return None;
         }
@@ -194,7 +209,16 @@ impl<'a> Reader<'a> {
             self.skip_whitespace();
             self.expect(b':')?;
             self.skip_whitespace();
-            let value = self.value(depth)?;
+            let value = match prune {
+                Some((prune, matched)) if matched == prune.path.len() && !(prune.keep)(&name) => {
+                    self.skip_value(depth)?;
+                    Value::Null
+                }
+                Some((prune, matched)) if prune.path.get(matched) == Some(&&*name) => {
+                    self.value(depth, Some((prune, matched + 1)))?
+                }
+                _ => self.value(depth, None)?,
+            };
             properties.push(Property {
                 name,
                 name_range,
@@ -225,13 +249,55 @@ impl<'a> Reader<'a> {
         }
         loop {
             self.skip_whitespace();
-            elements.push(self.value(depth)?);
+            elements.push(self.value(depth, None)?);
             self.skip_whitespace();
             match self.peek()? {
                 b',' => self.at += 1,
                 b']' => {
                     self.at += 1;
                     return Some(Value::Array(elements));
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// Reads past the value at the current position, accepting what [`Reader::value`] accepts,
+    /// without building it.
+    fn skip_value(&mut self, depth: usize) -> Option<()> {
+        let (open, close) = match self.peek()? {
+            b'{' => (b'{', b'}'),
+            b'[' => (b'[', b']'),
+            b'"' => return self.string().map(drop),
+            b't' => return self.literal("true", Value::Null).map(drop),
+            b'f' => return self.literal("false", Value::Null).map(drop),
+            b'n' => return self.literal("null", Value::Null).map(drop),
+            _ => return self.number().map(drop),
+        };
+        if depth + 1 > self.max_depth {
+            return None;
+        }
+        self.at += 1;
+        self.skip_whitespace();
+        if self.peek()? == close {
+            self.at += 1;
+            return Some(());
+        }
+        loop {
+            self.skip_whitespace();
+            if open == b'{' {
+                self.string()?;
+                self.skip_whitespace();
+                self.expect(b':')?;
+                self.skip_whitespace();
+            }
+            self.skip_value(depth + 1)?;
+            self.skip_whitespace();
+            match self.peek()? {
+                b',' => self.at += 1,
+                byte if byte == close => {
+                    self.at += 1;
+                    return Some(());
                 }
                 _ => return None,
             }
@@ -358,15 +424,60 @@ mod tests {
             r#"{"nested": [[[{}]]], "empty": [], "s": "tab\there"}"#,
         ];
         for text in samples {
-            let fast = parse_strict(text, 256).map(Value::Object);
+            let fast = parse_strict(text, 256, None).map(Value::Object);
             assert_eq!(fast, slow(text), "{text}");
+        }
+    }
+
+    /// Leaving values out changes nothing else: the same texts are accepted and refused, and
+    /// what is kept is what a full read builds.
+    #[test]
+    fn pruning_accepts_what_a_full_read_accepts() {
+        let texts = [
+            r#"{"packages": {"": {"a": 1}, "node_modules/x": {"v": [1, {"b": "\u00e9"}]}, "node_modules/y": "s"}}"#,
+            r#"{"packages": {"node_modules/x": {"v": [1, 2,]}}}"#,
+            r#"{"packages": {"node_modules/x": {"v": 01}}}"#,
+            r#"{"packages": {"node_modules/x": {"v" 1}}}"#,
+            r#"{"packages": {"node_modules/x": [[[[]]]]}}"#,
+            r#"{"packages": {"node_modules/x": "\ud83d\ude00"}}"#,
+            r#"{"packages": {"node_modules/x": tru}}"#,
+            r#"{"packages": {"node_modules/x": {"a": "b"}}, "other": {"node_modules/x": 1}}"#,
+            r#"{"packages": {"node_modules/x": {"a": "b"}, "node_modules/x": null}}"#,
+            r#"{"packages": {"node_modules/x": {}, "node_modules/y": []}} x"#,
+        ];
+        let keep = |key: &str| !key.starts_with("node_modules/");
+        let prune = Prune {
+            path: &["packages"],
+            keep: &keep,
+        };
+        for text in texts {
+            let full = parse_strict(text, 5, None);
+            let pruned = parse_strict(text, 5, Some(&prune));
+            assert_eq!(full.is_some(), pruned.is_some(), "{text}");
+            let (Some(mut full), Some(pruned)) = (full, pruned) else {
+                continue;
+            };
+            for property in &mut full.properties {
+                if property.name != "packages" {
+                    continue;
+                }
+                let Value::Object(packages) = &mut property.value else {
+                    continue;
+                };
+                for entry in &mut packages.properties {
+                    if !keep(&entry.name) {
+                        entry.value = Value::Null;
+                    }
+                }
+            }
+            assert_eq!(full, pruned, "{text}");
         }
     }
 
     #[test]
     fn key_ranges_include_the_quotes() {
         let text = r#"{ "a\nb": 1, "c": 2 }"#;
-        let Some(object) = parse_strict(text, 256) else {
+        let Some(object) = parse_strict(text, 256, None) else {
             panic!("not parsed");
         };
         let ranges: Vec<_> = object
@@ -403,7 +514,7 @@ mod tests {
         ] {
             let depth_limited = text.contains("[[[");
             let limit = if depth_limited { 3 } else { 256 };
-            assert_eq!(parse_strict(text, limit), None, "{text:?}");
+            assert_eq!(parse_strict(text, limit, None), None, "{text:?}");
         }
     }
 }

@@ -145,6 +145,24 @@ impl ManifestKind {
             ManifestKind::Compose => compose::parse(text).map(Parsed::Manifest),
         }
     }
+
+    /// Runs the parser for a lockfile read only to resolve other files' declarations, which
+    /// may leave out the entries that no key in `wanted` (a declared name, or the alias it is
+    /// installed under) can resolve to. package-lock.json and npm-shrinkwrap.json skip them;
+    /// the other kinds are read whole.
+    pub fn parse_for_context(
+        self,
+        text: &str,
+        wanted: &crate::fasthash::FastSet<String>,
+    ) -> Result<Parsed, ParseError> {
+        match self {
+            ManifestKind::PackageLock => {
+                package_lock::parse_wanted(text, Some(&|name| wanted.contains(name)))
+                    .map(Parsed::Lockfile)
+            }
+            _ => self.parse(text),
+        }
+    }
 }
 
 /// What one file yields.

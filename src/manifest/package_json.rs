@@ -153,6 +153,15 @@ impl<'a> JsonObject<'a> {
     /// and a little narrower (it refuses `\ud800`-style lone surrogate escapes). Accepting a
     /// file npm would refuse loses nothing; the reverse only happens on contrived text.
     pub(super) fn parse(text: &'a str) -> Result<JsonObject<'a>, ParseError> {
+        JsonObject::parse_pruned(text, None)
+    }
+
+    /// [`JsonObject::parse`], free to leave out the values `prune` refuses (the full path
+    /// keeps them: callers must skip refused keys themselves, whichever path read the text).
+    pub(super) fn parse_pruned(
+        text: &'a str,
+        prune: Option<&json::Prune<'_>>,
+    ) -> Result<JsonObject<'a>, ParseError> {
         let (offset, json) = match text.strip_prefix('\u{feff}') {
             Some(rest) => ('\u{feff}'.len_utf8(), rest),
             None => (0, text),
@@ -160,7 +169,7 @@ impl<'a> JsonObject<'a> {
         // Plain strict JSON within the nesting limit is what nearly every file is: read it
         // fast. Anything else (an error to report, or a leniency of jsonc-parser) takes the
         // full path below, which alone decides what is valid.
-        if let Some(object) = json::parse_strict(json, super::MAX_NESTING) {
+        if let Some(object) = json::parse_strict(json, super::MAX_NESTING, prune) {
             return Ok(JsonObject { object, offset });
         }
         let strict = ParseOptions {

@@ -6,7 +6,7 @@
 //! flattened here to the same `node_modules/a/node_modules/b` paths so that later stages see
 //! one shape. Version 2 carries both: `packages` is the one npm itself reads.
 
-use super::json::{Object, Property as ObjectProp, Value};
+use super::json::{Object, Property as ObjectProp, Prune, Value};
 use super::package_json::{
     as_str, get, is_non_registry, prop_name, split_alias, unique_properties, JsonObject,
 };
@@ -27,7 +27,28 @@ const NODE_MODULES: &str = "node_modules/";
 /// When the text is not strict JSON (with the position of the fault) or its top-level value is
 /// not an object.
 pub fn parse(text: &str) -> Result<Lockfile, ParseError> {
-    let doc = JsonObject::parse(text)?;
+    parse_wanted(text, None)
+}
+
+/// [`parse`], keeping of the `packages` object only the project's own folders and the
+/// entries installed under a name in `wanted` (the last path segment after `node_modules/`:
+/// what a declaration's key resolves to). The other entries are read past, not built: a
+/// lockfile read only to resolve a few named manifests costs a fraction of a full read.
+/// Version 1 locks, which have no `packages`, are read whole.
+///
+/// # Errors
+///
+/// As [`parse`]: the whole text is still checked.
+pub fn parse_wanted(
+    text: &str,
+    wanted: Option<&dyn Fn(&str) -> bool>,
+) -> Result<Lockfile, ParseError> {
+    let keep = |path: &str| installed_name(path).is_none_or(|name| wanted.is_none_or(|w| w(name)));
+    let prune = wanted.map(|_| Prune {
+        path: &["packages"],
+        keep: &keep,
+    });
+    let doc = JsonObject::parse_pruned(text, prune.as_ref())?;
     let root = &doc.object;
     let mut lock = Lockfile {
         format_version: match get(root, "lockfileVersion") {
@@ -38,7 +59,7 @@ pub fn parse(text: &str) -> Result<Lockfile, ParseError> {
         ..Lockfile::default()
     };
     if let Some(packages) = get(root, "packages").and_then(Value::as_object) {
-        read_packages(&doc, packages, &mut lock);
+        read_packages(&doc, packages, &keep, &mut lock);
     } else {
         lock.workspaces.push(String::new());
         if let Some(tree) = get(root, "dependencies").and_then(Value::as_object) {
@@ -104,9 +125,17 @@ fn lockfile_version(value: &Value) -> Option<u32> {
 }
 
 /// Versions 2 and 3: `packages`, keyed by install path relative to the lockfile.
-fn read_packages(doc: &JsonObject, packages: &Object, lock: &mut Lockfile) {
+fn read_packages(
+    doc: &JsonObject,
+    packages: &Object,
+    keep: &dyn Fn(&str) -> bool,
+    lock: &mut Lockfile,
+) {
     for prop in unique_properties(packages) {
         let path = prop_name(prop);
+        if !keep(path) {
+            continue;
+        }
         let Some(entry) = prop.value.as_object() else {
             continue;
         };
