@@ -254,7 +254,13 @@ struct Paths {
 /// Judges every dependency; findings come sorted by file, line and column.
 pub fn evaluate(context: Context<'_>, dependencies: &[Dependency]) -> Evaluation {
     let policy = context.policy;
-    let mut seen_transitive = HashSet::default();
+    // Sized up front: a big lockfile's hundred thousand entries would otherwise rehash it
+    // a dozen times.
+    let transitive = dependencies
+        .iter()
+        .filter(|d| d.is_locked_entry() && !d.direct)
+        .count();
+    let mut seen_transitive = HashSet::with_capacity_and_hasher(transitive, Default::default());
     let mut findings = Vec::new();
     let mut conflicts: HashMap<(usize, usize), &Dependency> = HashMap::default();
     let mut exceptions_used = vec![false; policy.exceptions.len()];

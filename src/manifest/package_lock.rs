@@ -72,38 +72,63 @@ pub fn parse_wanted(
 
 /// Resolves each dependency name the way Node does: `<dir>/node_modules/<name>` from the
 /// dependent's own install path upwards.
+///
+/// A large lock has hundreds of thousands of edges, and most resolve to a hoisted top-level
+/// `node_modules/<name>`: those are looked up by name alone. Deeper candidates are only tried
+/// in the few directories that hold a nested `node_modules` at all, found once per package
+/// rather than once per edge.
 fn link_dependencies(packages: &mut [LockedPackage]) {
-    let by_path: FastMap<&str, usize> = packages
-        .iter()
-        .enumerate()
-        .map(|(index, package)| (package.install_path.as_str(), index))
-        .collect();
-    // One buffer for every candidate path: a large lock has hundreds of thousands of edges.
+    let mut top: FastMap<&str, usize> = FastMap::default();
+    let mut nested: FastMap<&str, usize> = FastMap::default();
+    // Directories (other than the root) with a `node_modules` of their own.
+    let mut nesting_dirs: FastSet<&str> = FastSet::default();
+    // Of entries at the same path, the last wins (as in a map built in file order).
+    for (index, package) in packages.iter().enumerate() {
+        let path = package.install_path.as_str();
+        let Some(name) = installed_name(path) else {
+            continue;
+        };
+        let dir = &path[..path.len() - name.len() - NODE_MODULES.len()];
+        if dir.is_empty() {
+            top.insert(name, index);
+        } else {
+            nested.insert(path, index);
+            nesting_dirs.insert(dir.trim_end_matches('/'));
+        }
+    }
+    // One buffer for every nested candidate path.
     let mut candidate = String::new();
+    let mut dirs: Vec<&str> = Vec::new();
     let edges: Vec<Vec<usize>> = packages
         .iter()
         .map(|package| {
+            // The package's directory and its ancestors that hold a nested `node_modules`,
+            // nearest first (the root's is `top`).
+            dirs.clear();
+            if !nesting_dirs.is_empty() {
+                let mut dir = package.install_path.as_str();
+                while !dir.is_empty() {
+                    if nesting_dirs.contains(dir) {
+                        dirs.push(dir);
+                    }
+                    dir = dir.rfind('/').map_or("", |slash| &dir[..slash]);
+                }
+            }
             package
                 .dependencies
                 .iter()
                 .filter_map(|name| {
-                    let mut dir = package.install_path.as_str();
-                    loop {
+                    for dir in &dirs {
                         candidate.clear();
-                        if !dir.is_empty() {
-                            candidate.push_str(dir);
-                            candidate.push('/');
-                        }
+                        candidate.push_str(dir);
+                        candidate.push('/');
                         candidate.push_str(NODE_MODULES);
                         candidate.push_str(name);
-                        if let Some(&found) = by_path.get(candidate.as_str()) {
+                        if let Some(&found) = nested.get(candidate.as_str()) {
                             return Some(found);
                         }
-                        if dir.is_empty() {
-                            return None;
-                        }
-                        dir = dir.rfind('/').map_or("", |slash| &dir[..slash]);
                     }
+                    top.get(name.as_str()).copied()
                 })
                 .collect()
         })
@@ -465,6 +490,96 @@ mod tests {
             ]
         );
         assert_eq!(lock.packages[0].dependencies, ["ms"]);
+    }
+
+    /// Node's lookup written plainly: every ancestor directory of the dependent, nearest
+    /// first, `<dir>/node_modules/<name>` against every install path.
+    fn edges_by_plain_lookup(packages: &[LockedPackage]) -> Vec<Vec<usize>> {
+        let by_path: std::collections::HashMap<&str, usize> = packages
+            .iter()
+            .enumerate()
+            .map(|(index, package)| (package.install_path.as_str(), index))
+            .collect();
+        packages
+            .iter()
+            .map(|package| {
+                package
+                    .dependencies
+                    .iter()
+                    .filter_map(|name| {
+                        let mut dir = package.install_path.as_str();
+                        loop {
+                            let candidate = if dir.is_empty() {
+                                format!("{NODE_MODULES}{name}")
+                            } else {
+                                format!("{dir}/{NODE_MODULES}{name}")
+                            };
+                            if let Some(&found) = by_path.get(candidate.as_str()) {
+                                return Some(found);
+                            }
+                            if dir.is_empty() {
+                                return None;
+                            }
+                            dir = dir.rfind('/').map_or("", |slash| &dir[..slash]);
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn dependencies_link_as_node_looks_them_up() {
+        let nested = r#"{
+  "lockfileVersion": 3,
+  "packages": {
+    "": { "workspaces": ["packages/a"] },
+    "packages/a": { "dependencies": { "ms": "1" } },
+    "packages/a/node_modules/ms": { "version": "1.0.0", "dependencies": { "debug": "*" } },
+    "packages/a/node_modules/debug": { "version": "4.0.0", "dependencies": { "ms": "2" } },
+    "node_modules/a": { "resolved": "packages/a", "link": true },
+    "node_modules/debug": { "version": "4.3.0", "dependencies": { "ms": "2", "@s/p": "1" } },
+    "node_modules/debug/node_modules/ms": { "version": "2.0.0" },
+    "node_modules/ms": { "version": "2.1.3", "dependencies": { "missing": "1" } },
+    "node_modules/@s/p": { "version": "1.0.0", "dependencies": { "ms": "2", "debug": "4" } },
+    "node_modules/@s/p/node_modules/debug": { "version": "3.0.0", "dependencies": { "ms": "2", "@s/p": "1" } },
+    "node_modules/ms": { "version": "2.1.4" }
+  }
+}"#;
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/corpus/open-telemetry__opentelemetry-js/package-lock.json");
+        let corpus = std::fs::read_to_string(corpus).expect("corpus lockfile");
+        for text in [nested, corpus.as_str()] {
+            let lock = parse_ok(text);
+            let linked: Vec<&Vec<usize>> = lock.packages.iter().map(|p| &p.depends_on).collect();
+            let expected = edges_by_plain_lookup(&lock.packages);
+            assert_eq!(linked, expected.iter().collect::<Vec<_>>());
+            assert!(expected.iter().any(|edges| !edges.is_empty()));
+        }
+        let lock = parse_ok(nested);
+        let at = |path: &str| {
+            lock.packages
+                .iter()
+                .position(|p| p.install_path == path)
+                .expect(path)
+        };
+        // The nearest copy wins, and a repeated key's last entry.
+        assert_eq!(
+            lock.packages[at("packages/a/node_modules/debug")].depends_on,
+            [at("packages/a/node_modules/ms")]
+        );
+        assert_eq!(
+            lock.packages[at("node_modules/debug")].depends_on,
+            [
+                at("node_modules/debug/node_modules/ms"),
+                at("node_modules/@s/p")
+            ]
+        );
+        assert_eq!(
+            lock.packages[at("node_modules/@s/p/node_modules/debug")].depends_on,
+            [at("node_modules/ms"), at("node_modules/@s/p")]
+        );
+        assert_eq!(lock.packages[at("node_modules/ms")].version, "2.1.4");
     }
 
     #[test]
