@@ -106,19 +106,30 @@ def touch(path: str) -> None:
         open(path, "w").close()
 
 
+def manifest_dirs(root: str):
+    """Every directory below `root` that holds a Cargo.toml (build output and stand-ins aside)."""
+    for directory, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in ("target", ".git", "node_modules", "git-standins")]
+        if "Cargo.toml" in files:
+            yield directory
+
+
+def manifests(root: str):
+    """(directory, parsed Cargo.toml) below `root`; deliberately broken test manifests, which
+    are no workspace's members, are left out."""
+    for directory in manifest_dirs(root):
+        try:
+            with open(os.path.join(directory, "Cargo.toml"), "rb") as f:
+                yield directory, tomllib.load(f)
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+            continue
+
+
 def stub_targets(root: str) -> None:
     """Empty source files wherever Cargo will look for a package's targets."""
     defaults = {"bin": "src/bin/{}.rs", "test": "tests/{}.rs", "bench": "benches/{}.rs",
                 "example": "examples/{}.rs"}
-    for directory, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d not in ("target", ".git", "node_modules")]
-        if "Cargo.toml" not in files:
-            continue
-        try:
-            with open(os.path.join(directory, "Cargo.toml"), "rb") as f:
-                manifest = tomllib.load(f)
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-            continue  # deliberately broken test manifests: not workspace members
+    for directory, manifest in manifests(root):
         package = manifest.get("package")
         if not isinstance(package, dict):
             continue
@@ -152,15 +163,7 @@ def requested_features(root: str, names: set[str]) -> dict[str, set[str]]:
                 if name in wanted:
                     wanted[name].update(spec.get("features", []))
 
-    for directory, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d not in ("target", ".git", "node_modules", "git-standins")]
-        if "Cargo.toml" not in files:
-            continue
-        try:
-            with open(os.path.join(directory, "Cargo.toml"), "rb") as f:
-                manifest = tomllib.load(f)
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-            continue
+    for _, manifest in manifests(root):
         sections = [manifest, manifest.get("workspace", {})]
         sections += list(manifest.get("target", {}).values())
         for section in sections:
@@ -215,10 +218,7 @@ def stand_in_git_packages(root: str, lock: dict, extra: set[tuple[str, str]]) ->
     # its stand-in: `git` and its `branch`/`rev`/`tag` give way to a `path`.
     entry = re.compile(r'^(\s*"?([A-Za-z0-9_-]+)"?\s*=\s*\{)([^}\n]*\bgit\s*=[^}\n]*)\}', re.M)
     git_keys = re.compile(r'\s*\b(?:git|branch|rev|tag)\s*=\s*"[^"]*"\s*,?')
-    for directory, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d not in ("target", ".git", "node_modules", "git-standins")]
-        if "Cargo.toml" not in files:
-            continue
+    for directory in manifest_dirs(root):
         path = os.path.join(directory, "Cargo.toml")
         text = open(path, encoding="utf-8", errors="replace").read()
         relative = os.path.relpath(os.path.join(root, "git-standins"), directory)
@@ -400,8 +400,8 @@ def main() -> None:
         for _ in range(args.runs):
             ours_times.append(timed(ours_command))
             deny_times.append(timed(deny_run))
-        manifests = sum(1 for d, _, files in os.walk(repo) for f in files if f in ("Cargo.toml", "Cargo.lock"))
-        rows.append((name, manifests, len(deny), len(ours), "yes" if deny == ours else "NO",
+        manifest_count = sum(1 for d, _, files in os.walk(repo) for f in files if f in ("Cargo.toml", "Cargo.lock"))
+        rows.append((name, manifest_count, len(deny), len(ours), "yes" if deny == ours else "NO",
                      statistics.median(ours_times), statistics.median(deny_times)))
     print()
     print("| repository | Cargo.toml + Cargo.lock files | banned (cargo-deny) | banned (techpolicy) "

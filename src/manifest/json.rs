@@ -94,24 +94,81 @@ pub fn from_jsonc(value: JsoncValue<'_>) -> Value<'_> {
     }
 }
 
-/// Which values a reader may leave out: in the object found at `path` (keys from the top
-/// level down), the value of every property whose key `keep` refuses. Such a value is still
-/// read to the end, so the text is accepted or refused exactly as in full, but it is not
-/// built: it stands as [`Value::Null`], and its key stays, so repeated keys count as before.
-pub struct Prune<'p> {
-    pub path: &'p [&'p str],
-    pub keep: &'p dyn Fn(&str) -> bool,
+/// What a reader does with the properties of the objects found at `path` (keys from the top
+/// level down): each property whose key `keep` accepts is handed to `take` as soon as it is
+/// read, with the ordinal of the object it belongs to (0 for the first object found at
+/// `path`, 1 for a repeated key's next one...), in document order; the others' values are
+/// read past, checked but not built. Such objects come back empty.
+///
+/// A lockfile's `packages` object holds a hundred thousand entries: handing each over as it is
+/// read lets the caller turn it into what it needs and free it while it is still in the cache,
+/// instead of building the whole tree first; and a lockfile read only to resolve a few
+/// declarations need not build the other entries at all.
+pub struct Hook<'h, 'a> {
+    pub path: &'h [&'h str],
+    pub keep: &'h dyn Fn(&str) -> bool,
+    pub take: &'h mut dyn FnMut(usize, Property<'a>),
+    /// Objects found at `path` so far.
+    found: usize,
+}
+
+impl<'h, 'a> Hook<'h, 'a> {
+    pub fn new(
+        path: &'h [&'h str],
+        keep: &'h dyn Fn(&str) -> bool,
+        take: &'h mut dyn FnMut(usize, Property<'a>),
+    ) -> Hook<'h, 'a> {
+        Hook {
+            path,
+            keep,
+            take,
+            found: 0,
+        }
+    }
+
+    /// How many objects were found at `path`: the last one's ordinal is one less. A reader
+    /// that gave up part way keeps its count, so that a second reading's objects have new
+    /// ordinals.
+    pub fn found(&self) -> usize {
+        self.found
+    }
+
+    /// Does to a tree built some other way (the full parser's) what the reader does while
+    /// reading: the same properties reach `take` in the same order.
+    pub fn apply(&mut self, object: &mut Object<'a>) {
+        self.apply_at(object, 0);
+    }
+
+    fn apply_at(&mut self, object: &mut Object<'a>, matched: usize) {
+        if matched == self.path.len() {
+            let ordinal = self.found;
+            self.found += 1;
+            for property in std::mem::take(&mut object.properties) {
+                if (self.keep)(&property.name) {
+                    (self.take)(ordinal, property);
+                }
+            }
+            return;
+        }
+        for property in &mut object.properties {
+            if property.name == self.path[matched] {
+                if let Value::Object(child) = &mut property.value {
+                    self.apply_at(child, matched + 1);
+                }
+            }
+        }
+    }
 }
 
 /// Reads `text` when it is one JSON object and nothing else, in strict RFC 8259 syntax, nested
 /// at most `max_depth` arrays and objects deep. None for anything else (including valid JSON
 /// this reader chooses not to handle, such as escaped surrogates): the caller falls back to
-/// the full parser. With `prune`, leaves out what it refuses: a lockfile read only to resolve
-/// a few declarations need not build its other hundred thousand entries.
+/// the full parser. With a `hook`, hands over what it asks for (see [`Hook`]); when the reader
+/// gives up, the hook may have seen part of the text.
 pub fn parse_strict<'a>(
     text: &'a str,
     max_depth: usize,
-    prune: Option<&Prune<'_>>,
+    hook: Option<&mut Hook<'_, 'a>>,
 ) -> Option<Object<'a>> {
     let mut reader = Reader {
         text,
@@ -123,7 +180,7 @@ pub fn parse_strict<'a>(
     if reader.peek()? != b'{' {
         return None;
     }
-    let object = reader.object(1, prune.map(|prune| (prune, 0)))?;
+    let object = reader.object(1, hook.map(|hook| (hook, 0)))?;
     reader.skip_whitespace();
     (reader.at == reader.bytes.len()).then_some(object)
 }
@@ -165,10 +222,14 @@ impl<'a> Reader<'a> {
         (self.peek()? == byte).then(|| self.at += 1)
     }
 
-    /// `prune` with how many keys of its path lead to this value, when all so far did.
-    fn value(&mut self, depth: usize, prune: Option<(&Prune<'_>, usize)>) -> Option<Value<'a>> {
+    /// `hook` with how many keys of its path lead to this value, when all so far did.
+    fn value(
+        &mut self,
+        depth: usize,
+        hook: Option<(&mut Hook<'_, 'a>, usize)>,
+    ) -> Option<Value<'a>> {
         match self.peek()? {
-            b'{' => self.object(depth + 1, prune).map(Value::Object),
+            b'{' => self.object(depth + 1, hook).map(Value::Object),
             b'[' => self.array(depth + 1),
             b'"' => self.string().map(Value::String),
             b't' => self.literal("true", Value::Boolean(true)),
@@ -187,10 +248,22 @@ impl<'a> Reader<'a> {
     }
 
     /// `{` at the current position; `depth` counts this object.
-    fn object(&mut self, depth: usize, prune: Option<(&Prune<'_>, usize)>) -> Option<Object<'a>> {
+    fn object(
+        &mut self,
+        depth: usize,
+        mut hook: Option<(&mut Hook<'_, 'a>, usize)>,
+    ) -> Option<Object<'a>> {
         if depth > self.max_depth {
             return None;
         }
+        // The object the hook asks for: its properties go to the hook, not into the tree.
+        let ordinal = match &mut hook {
+            Some((hook, matched)) if *matched == hook.path.len() => {
+                hook.found += 1;
+                Some(hook.found - 1)
+            }
+            _ => None,
+        };
         self.expect(b'{')?;
         self.skip_whitespace();
         if self.peek()? == b'}' {
@@ -209,13 +282,37 @@ impl<'a> Reader<'a> {
             self.skip_whitespace();
             self.expect(b':')?;
             self.skip_whitespace();
-            let value = match prune {
-                Some((prune, matched)) if matched == prune.path.len() && !(prune.keep)(&name) => {
-                    self.skip_value(depth)?;
-                    Value::Null
+            let value = match (&mut hook, ordinal) {
+                (Some((hook, _)), Some(ordinal)) => {
+                    if (hook.keep)(&name) {
+                        let value = self.value(depth, None)?;
+                        (hook.take)(
+                            ordinal,
+                            Property {
+                                name,
+                                name_range,
+                                value,
+                            },
+                        );
+                    } else {
+                        self.skip_value(depth)?;
+                    }
+                    self.skip_whitespace();
+                    match self.peek()? {
+                        b',' => {
+                            self.at += 1;
+                            continue;
+                        }
+                        b'}' => {
+                            self.at += 1;
+                            return Some(Object { properties });
+                        }
+                        _ => return None,
+                    }
                 }
-                Some((prune, matched)) if prune.path.get(matched) == Some(&&*name) => {
-                    self.value(depth, Some((prune, matched + 1)))?
+                (Some((hook, matched)), None) if hook.path.get(*matched) == Some(&&*name) => {
+                    let next = *matched + 1;
+                    self.value(depth, Some((&mut **hook, next)))?
                 }
                 _ => self.value(depth, None)?,
             };
@@ -429,10 +526,10 @@ mod tests {
         }
     }
 
-    /// Leaving values out changes nothing else: the same texts are accepted and refused, and
-    /// what is kept is what a full read builds.
+    /// A hook changes nothing else: the same texts are accepted and refused, and the
+    /// properties handed over are the full tree's, in order, with their objects' ordinals.
     #[test]
-    fn pruning_accepts_what_a_full_read_accepts() {
+    fn hooks_see_what_a_full_read_builds() {
         let texts = [
             r#"{"packages": {"": {"a": 1}, "node_modules/x": {"v": [1, {"b": "\u00e9"}]}, "node_modules/y": "s"}}"#,
             r#"{"packages": {"node_modules/x": {"v": [1, 2,]}}}"#,
@@ -441,36 +538,53 @@ mod tests {
             r#"{"packages": {"node_modules/x": [[[[]]]]}}"#,
             r#"{"packages": {"node_modules/x": "\ud83d\ude00"}}"#,
             r#"{"packages": {"node_modules/x": tru}}"#,
-            r#"{"packages": {"node_modules/x": {"a": "b"}}, "other": {"node_modules/x": 1}}"#,
-            r#"{"packages": {"node_modules/x": {"a": "b"}, "node_modules/x": null}}"#,
-            r#"{"packages": {"node_modules/x": {}, "node_modules/y": []}} x"#,
+            r#"{"packages": {"a": {"node_modules/x": 1}}, "other": {"node_modules/x": 1}}"#,
+            r#"{"packages": {"a": {"b": "c"}, "a": null}, "packages": {"d": 1}, "packages": 2}"#,
+            r#"{"packages": {"node_modules/x": {}, "a": []}} x"#,
         ];
         let keep = |key: &str| !key.starts_with("node_modules/");
-        let prune = Prune {
-            path: &["packages"],
-            keep: &keep,
-        };
         for text in texts {
             let full = parse_strict(text, 5, None);
-            let pruned = parse_strict(text, 5, Some(&prune));
-            assert_eq!(full.is_some(), pruned.is_some(), "{text}");
-            let (Some(mut full), Some(pruned)) = (full, pruned) else {
+            let mut taken = Vec::new();
+            let mut take = |ordinal: usize, property: Property<'static>| {
+                taken.push((ordinal, property));
+            };
+            let mut hook = Hook::new(&["packages"], &keep, &mut take);
+            let hooked = parse_strict(text, 5, Some(&mut hook));
+            let found = hook.found();
+            assert_eq!(full.is_some(), hooked.is_some(), "{text}");
+            let (Some(full), Some(hooked)) = (full, hooked) else {
                 continue;
             };
-            for property in &mut full.properties {
+            let mut expected = Vec::new();
+            let mut emptied = full.clone();
+            let mut ordinal = 0;
+            for property in &mut emptied.properties {
                 if property.name != "packages" {
                     continue;
                 }
-                let Value::Object(packages) = &mut property.value else {
-                    continue;
-                };
-                for entry in &mut packages.properties {
-                    if !keep(&entry.name) {
-                        entry.value = Value::Null;
+                if let Value::Object(packages) = &mut property.value {
+                    for entry in std::mem::take(&mut packages.properties) {
+                        if keep(&entry.name) {
+                            expected.push((ordinal, entry));
+                        }
                     }
+                    ordinal += 1;
                 }
             }
-            assert_eq!(full, pruned, "{text}");
+            assert_eq!(taken, expected, "{text}");
+            assert_eq!(found, ordinal, "{text}");
+            assert_eq!(hooked, emptied, "{text}");
+            // The same through `apply`, as the full parser's path does.
+            let mut again = Vec::new();
+            let mut take = |ordinal: usize, property: Property<'static>| {
+                again.push((ordinal, property));
+            };
+            let mut hook = Hook::new(&["packages"], &keep, &mut take);
+            let mut tree = full.clone();
+            hook.apply(&mut tree);
+            assert_eq!(tree, emptied, "{text}");
+            assert_eq!(again, expected, "{text}");
         }
     }
 

@@ -153,14 +153,14 @@ impl<'a> JsonObject<'a> {
     /// and a little narrower (it refuses `\ud800`-style lone surrogate escapes). Accepting a
     /// file npm would refuse loses nothing; the reverse only happens on contrived text.
     pub(super) fn parse(text: &'a str) -> Result<JsonObject<'a>, ParseError> {
-        JsonObject::parse_pruned(text, None)
+        JsonObject::parse_hooked(text, None)
     }
 
-    /// [`JsonObject::parse`], free to leave out the values `prune` refuses (the full path
-    /// keeps them: callers must skip refused keys themselves, whichever path read the text).
-    pub(super) fn parse_pruned(
+    /// [`JsonObject::parse`], handing what `hook` asks for over to it (see [`json::Hook`])
+    /// whichever parser reads the text.
+    pub(super) fn parse_hooked(
         text: &'a str,
-        prune: Option<&json::Prune<'_>>,
+        mut hook: Option<&mut json::Hook<'_, 'a>>,
     ) -> Result<JsonObject<'a>, ParseError> {
         let (offset, json) = match text.strip_prefix('\u{feff}') {
             Some(rest) => ('\u{feff}'.len_utf8(), rest),
@@ -169,7 +169,7 @@ impl<'a> JsonObject<'a> {
         // Plain strict JSON within the nesting limit is what nearly every file is: read it
         // fast. Anything else (an error to report, or a leniency of jsonc-parser) takes the
         // full path below, which alone decides what is valid.
-        if let Some(object) = json::parse_strict(json, super::MAX_NESTING, prune) {
+        if let Some(object) = json::parse_strict(json, super::MAX_NESTING, hook.as_deref_mut()) {
             return Ok(JsonObject { object, offset });
         }
         let strict = ParseOptions {
@@ -191,7 +191,12 @@ impl<'a> JsonObject<'a> {
         match parsed.value {
             Some(JsoncValue::Object(object)) => {
                 match json::from_jsonc(JsoncValue::Object(object)) {
-                    Value::Object(object) => Ok(JsonObject { object, offset }),
+                    Value::Object(mut object) => {
+                        if let Some(hook) = hook {
+                            hook.apply(&mut object);
+                        }
+                        Ok(JsonObject { object, offset })
+                    }
                     _ => Err(ParseError::new("expected a JSON object at the top level")),
                 }
             }

@@ -6,11 +6,11 @@
 //! flattened here to the same `node_modules/a/node_modules/b` paths so that later stages see
 //! one shape. Version 2 carries both: `packages` is the one npm itself reads.
 
-use super::json::{Object, Property as ObjectProp, Prune, Value};
+use super::json::{Hook, Object, Property as ObjectProp, Value};
 use super::package_json::{
     as_str, get, is_non_registry, prop_name, split_alias, unique_properties, JsonObject,
 };
-use super::{LockedPackage, Lockfile, ParseError};
+use super::{LockedPackage, Lockfile, ParseError, Span};
 use crate::fasthash::{FastMap, FastSet};
 
 /// The sections of a `packages` entry whose names npm resolves for that package. Dev
@@ -39,16 +39,18 @@ pub fn parse(text: &str) -> Result<Lockfile, ParseError> {
 /// # Errors
 ///
 /// As [`parse`]: the whole text is still checked.
-pub fn parse_wanted(
-    text: &str,
+pub fn parse_wanted<'a>(
+    text: &'a str,
     wanted: Option<&dyn Fn(&str) -> bool>,
 ) -> Result<Lockfile, ParseError> {
     let keep = |path: &str| installed_name(path).is_none_or(|name| wanted.is_none_or(|w| w(name)));
-    let prune = wanted.map(|_| Prune {
-        path: &["packages"],
-        keep: &keep,
-    });
-    let doc = JsonObject::parse_pruned(text, prune.as_ref())?;
+    // Spans count from the start of the file, before a byte order mark.
+    let offset = text.len() - text.trim_start_matches('\u{feff}').len();
+    let mut entries = Entries::default();
+    let mut take = |ordinal: usize, prop: ObjectProp<'a>| entries.add(ordinal, prop, offset);
+    let mut hook = Hook::new(&["packages"], &keep, &mut take);
+    let doc = JsonObject::parse_hooked(text, Some(&mut hook))?;
+    let last_packages = hook.found().checked_sub(1);
     let root = &doc.object;
     let mut lock = Lockfile {
         format_version: match get(root, "lockfileVersion") {
@@ -58,8 +60,10 @@ pub fn parse_wanted(
         },
         ..Lockfile::default()
     };
-    if let Some(packages) = get(root, "packages").and_then(Value::as_object) {
-        read_packages(&doc, packages, &keep, &mut lock);
+    // A repeated key keeps its last value, as `JSON.parse` does: the entries are those of
+    // the last `packages` object, if the last `packages` is an object.
+    if let Some(Value::Object(_)) = get(root, "packages") {
+        entries.into_lock(last_packages, &mut lock);
     } else {
         lock.workspaces.push(String::new());
         if let Some(tree) = get(root, "dependencies").and_then(Value::as_object) {
@@ -149,53 +153,92 @@ fn lockfile_version(value: &Value) -> Option<u32> {
     whole.parse().ok()
 }
 
-/// Versions 2 and 3: `packages`, keyed by install path relative to the lockfile.
-fn read_packages(
-    doc: &JsonObject,
-    packages: &Object,
-    keep: &dyn Fn(&str) -> bool,
-    lock: &mut Lockfile,
-) {
-    for prop in unique_properties(packages) {
-        let path = prop_name(prop);
-        if !keep(path) {
-            continue;
+/// Versions 2 and 3: the entries of `packages`, keyed by install path relative to the
+/// lockfile, collected as the reader hands them over. A repeated key counts once, with its
+/// last value, in the order of those last occurrences (as [`unique_properties`] keeps them).
+#[derive(Default)]
+struct Entries<'a> {
+    /// The ordinal of the `packages` object these entries come from.
+    ordinal: Option<usize>,
+    /// In document order; an entry a later one of the same key replaced is None.
+    slots: Vec<Option<Entry>>,
+    by_key: FastMap<std::borrow::Cow<'a, str>, usize>,
+}
+
+/// What one `packages` entry is.
+enum Entry {
+    /// The root (`""`) and the project's own folders: workspaces, and the targets of `file:`
+    /// links, which npm records the same way.
+    Workspace(String),
+    Package(LockedPackage),
+    /// A link (it stands for its target, which has its own entry under its real path), or an
+    /// entry without a usable name or version.
+    Nothing,
+}
+
+impl<'a> Entries<'a> {
+    fn add(&mut self, ordinal: usize, prop: ObjectProp<'a>, offset: usize) {
+        if self.ordinal != Some(ordinal) {
+            *self = Entries {
+                ordinal: Some(ordinal),
+                ..Entries::default()
+            };
         }
-        let Some(entry) = prop.value.as_object() else {
-            continue;
-        };
-        let Some(folder_name) = installed_name(path) else {
-            // The root (`""`) and the project's own folders: workspaces, and the targets of
-            // `file:` links, which npm records the same way.
-            lock.workspaces.push(path.to_owned());
-            continue;
-        };
-        // A link stands for its target, which has its own entry under its real path.
-        if matches!(get(entry, "link"), Some(Value::Boolean(true))) {
-            continue;
+        let entry = read_entry(&prop, offset);
+        if let Some(replaced) = self.by_key.insert(prop.name, self.slots.len()) {
+            self.slots[replaced] = None;
         }
-        let Some(version) = get(entry, "version").and_then(as_str) else {
-            continue;
-        };
-        // An alias is installed under the alias; only `name` records the real package.
-        let name = get(entry, "name")
-            .and_then(as_str)
-            .filter(|name| !name.is_empty())
-            .unwrap_or(folder_name);
-        if name.is_empty() {
-            continue;
-        }
-        lock.packages.push(LockedPackage {
-            name: name.to_owned(),
-            version: version.to_owned(),
-            span: doc.key_span(prop),
-            install_path: path.to_owned(),
-            source: get(entry, "resolved").and_then(as_str).map(str::to_owned),
-            local: false,
-            dependencies: dependency_names(entry, &PACKAGE_DEPENDENCY_SECTIONS),
-            depends_on: Vec::new(),
-        });
+        self.slots.push(Some(entry));
     }
+
+    /// Fills `lock` with the entries of the `packages` object of ordinal `last` (the last one).
+    fn into_lock(self, last: Option<usize>, lock: &mut Lockfile) {
+        if self.ordinal != last {
+            return;
+        }
+        for entry in self.slots.into_iter().flatten() {
+            match entry {
+                Entry::Workspace(path) => lock.workspaces.push(path),
+                Entry::Package(package) => lock.packages.push(package),
+                Entry::Nothing => {}
+            }
+        }
+    }
+}
+
+fn read_entry(prop: &ObjectProp<'_>, offset: usize) -> Entry {
+    let path = prop_name(prop);
+    let Some(entry) = prop.value.as_object() else {
+        return Entry::Nothing;
+    };
+    let Some(folder_name) = installed_name(path) else {
+        return Entry::Workspace(path.to_owned());
+    };
+    if matches!(get(entry, "link"), Some(Value::Boolean(true))) {
+        return Entry::Nothing;
+    }
+    let Some(version) = get(entry, "version").and_then(as_str) else {
+        return Entry::Nothing;
+    };
+    // An alias is installed under the alias; only `name` records the real package.
+    let name = get(entry, "name")
+        .and_then(as_str)
+        .filter(|name| !name.is_empty())
+        .unwrap_or(folder_name);
+    if name.is_empty() {
+        return Entry::Nothing;
+    }
+    let range = &prop.name_range;
+    Entry::Package(LockedPackage {
+        name: name.to_owned(),
+        version: version.to_owned(),
+        span: Span::from_range(range.start + offset..range.end + offset),
+        install_path: path.to_owned(),
+        source: get(entry, "resolved").and_then(as_str).map(str::to_owned),
+        local: false,
+        dependencies: dependency_names(entry, &PACKAGE_DEPENDENCY_SECTIONS),
+        depends_on: Vec::new(),
+    })
 }
 
 /// The folder name a `packages` key installs to (after its last `node_modules/` segment,
@@ -580,6 +623,51 @@ mod tests {
             [at("node_modules/ms"), at("node_modules/@s/p")]
         );
         assert_eq!(lock.packages[at("node_modules/ms")].version, "2.1.4");
+    }
+
+    /// `JSON.parse` keeps a repeated key's last value: the last `packages` object, and in it
+    /// each install path's last entry, in the order of those last occurrences. The fast reader
+    /// (entries handed over as read) and the full parser (which a surrogate escape, valid JSON
+    /// the fast reader leaves to it, brings in) agree.
+    #[test]
+    fn repeated_keys_keep_their_last_value_on_both_paths() {
+        let lock = |extra: &str, tail: &str| {
+            format!(
+                r#"{{
+  "lockfileVersion": 3,{extra}
+  "packages": {{ "node_modules/gone": {{ "version": "1.0.0" }} }},
+  "packages": {{
+    "": {{ "name": "app" }},
+    "node_modules/a": {{ "version": "1.0.0" }},
+    "node_modules/b": {{ "version": "1.0.0" }},
+    "node_modules/a": {{ "version": "2.0.0" }},
+    "node_modules/c": {{ "version": "1.0.0" }},
+    "node_modules/c": 7
+  }}{tail}
+}}"#
+            )
+        };
+        let surrogates = r#" "description": "\ud83d\ude00""#;
+        let fast = lock("", "");
+        let full = lock(&format!("{surrogates},"), "");
+        // The fast reader gives up after handing the entries over: they are read again.
+        let after = lock("", &format!(",{surrogates}"));
+        let expected = [
+            ("node_modules/b", "b", "1.0.0"),
+            ("node_modules/a", "a", "2.0.0"),
+        ];
+        for text in [&fast, &full, &after] {
+            let parsed = parse_ok(text);
+            assert_eq!(summary(text, &parsed), expected, "{text}");
+            assert_eq!(parsed.workspaces, [""]);
+        }
+        // A last `packages` that is not an object leaves the lock to its v1 tree.
+        let text = r#"{"packages": {"node_modules/a": {"version": "1.0.0"}}, "packages": 1,
+            "dependencies": {"b": {"version": "2.0.0"}}}"#;
+        assert_eq!(
+            summary(text, &parse_ok(text)),
+            [("node_modules/b", "b", "2.0.0")]
+        );
     }
 
     #[test]
