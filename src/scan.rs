@@ -238,9 +238,8 @@ fn join_relative(dir: &str, reference: &str) -> Option<String> {
 /// file.
 ///
 /// This is the pre-commit path, which must feel instant in a monorepo whose root lockfile
-/// runs to megabytes: a package-lock.json read only for context keeps just the entries the
-/// named package.json files can resolve to (it is still read to the end, so that it is
-/// accepted or refused as in full).
+/// runs to megabytes: an npm lockfile read only for context keeps just the entries the named
+/// package.json files can resolve to (see [`ManifestKind::parse_for_context`]).
 pub fn walk_files(
     base: &Path,
     files: &[PathBuf],
@@ -310,12 +309,14 @@ pub fn walk_files(
     }
     requested.sort();
     requested.dedup();
-    // Context package-locks wait for the manifests, whose declarations say what to keep.
+    // Context npm lockfiles wait for the manifests, whose declarations say what to keep.
     let (context_locks, first): (Vec<_>, Vec<_>) = wanted
         .into_iter()
         .map(|(relative, (path, kind))| (relative, kind, Source::Path(path)))
         .partition(|(relative, kind, _)| {
-            *kind == ManifestKind::PackageLock && requested.binary_search(relative).is_err()
+            kind.is_lockfile()
+                && kind.ecosystem() == Ecosystem::Npm
+                && requested.binary_search(relative).is_err()
         });
     let mut walked = parse_sources(first, None);
     if !context_locks.is_empty() {
@@ -332,8 +333,8 @@ pub fn walk_files(
     (walked, requested)
 }
 
-/// The keys the package.json files among `files` declare: the names under which their
-/// dependencies are installed (the alias when there is one).
+/// What the package.json files among `files` declare: each dependency's name, and the alias
+/// it is installed under when there is one (lockfiles key entries by either).
 fn declared_npm_keys(files: &[ParsedFile]) -> FastSet<String> {
     files
         .iter()
@@ -343,7 +344,8 @@ fn declared_npm_keys(files: &[ParsedFile]) -> FastSet<String> {
             Parsed::Lockfile(_) => None,
         })
         .flatten()
-        .map(|declared| declared.alias.as_ref().unwrap_or(&declared.name).clone())
+        .flat_map(|declared| std::iter::once(&declared.name).chain(&declared.alias))
+        .cloned()
         .collect()
 }
 
@@ -578,7 +580,7 @@ fn parse_text(
     wanted: Option<&FastSet<String>>,
 ) -> Result<Parsed, crate::manifest::ParseError> {
     match wanted {
-        Some(wanted) => kind.parse_for_context(text, wanted),
+        Some(wanted) => kind.parse_for_context(text, &|name| wanted.contains(name)),
         None => kind.parse(text),
     }
 }

@@ -277,6 +277,8 @@ fn named_manifests_resolve_as_in_a_full_scan() {
     for repo in [
         fixture("corpus").join("open-telemetry__opentelemetry-js"),
         fixture("corpus").join("vectordotdev__vector"),
+        fixture("corpus").join("vuejs__core"),
+        fixture("corpus").join("jestjs__jest"),
         fixture("demo"),
     ] {
         assert_named_files_read_as_in_a_full_scan(&repo);

@@ -5,6 +5,7 @@
 //! says, with a byte span for every entry. Linking a manifest to its lockfile, resolving
 //! `workspace = true` and Node's `node_modules` lookup happen later, in `crate::resolve`.
 
+mod blocks;
 pub mod cargo_lock;
 pub mod cargo_toml;
 pub mod compose;
@@ -147,19 +148,20 @@ impl ManifestKind {
     }
 
     /// Runs the parser for a lockfile read only to resolve other files' declarations, which
-    /// may leave out the entries that no key in `wanted` (a declared name, or the alias it is
-    /// installed under) can resolve to. package-lock.json and npm-shrinkwrap.json skip them;
-    /// the other kinds are read whole.
+    /// may leave out the entries that no name in `wanted` (declared names, and the aliases
+    /// they are installed under) can resolve to: the npm lockfiles do; Cargo.lock is read
+    /// whole.
     pub fn parse_for_context(
         self,
         text: &str,
-        wanted: &crate::fasthash::FastSet<String>,
+        wanted: &dyn Fn(&str) -> bool,
     ) -> Result<Parsed, ParseError> {
         match self {
             ManifestKind::PackageLock => {
-                package_lock::parse_wanted(text, Some(&|name| wanted.contains(name)))
-                    .map(Parsed::Lockfile)
+                package_lock::parse_wanted(text, Some(wanted)).map(Parsed::Lockfile)
             }
+            ManifestKind::YarnLock => yarn_lock::parse_wanted(text, wanted).map(Parsed::Lockfile),
+            ManifestKind::PnpmLock => pnpm_lock::parse_wanted(text, wanted).map(Parsed::Lockfile),
             _ => self.parse(text),
         }
     }

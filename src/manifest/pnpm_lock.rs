@@ -16,6 +16,7 @@
 //! dependencies and the package manager itself, then the project's lockfile. The project's is
 //! the last document, and only that one is read.
 
+use super::blocks::{key_parts, Kept, Line};
 use super::yaml::{self, Fault};
 use super::{Importer, LockedPackage, Lockfile, ParseError, Span};
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, ScanError, YamlData};
@@ -49,6 +50,42 @@ pub struct SkippedKey {
 /// mapping, or when `packages`, `snapshots` or `importers` is not a mapping.
 pub fn parse(text: &str) -> Result<Lockfile, ParseError> {
     parse_with_skipped(text).map(|(lock, _)| lock)
+}
+
+/// [`parse`], reading of `packages` and `snapshots` only the entries whose key names a package
+/// `wanted` accepts (and those whose key tells no name and version): with `importers`, what
+/// resolving a few named manifests needs. Spans still point into `text`.
+///
+/// # Errors
+///
+/// As [`parse`], for the parts read.
+pub fn parse_wanted(text: &str, wanted: &dyn Fn(&str) -> bool) -> Result<Lockfile, ParseError> {
+    // Sections start at column 0, their entries two spaces in.
+    let mut in_entries = false;
+    let kept = Kept::cut(text, |line| {
+        let rest = line.trim_start_matches(' ');
+        if rest.is_empty() || rest.starts_with('#') {
+            return Line::Continues;
+        }
+        match line.len() - rest.len() {
+            0 => {
+                in_entries = matches!(rest.trim_end(), "packages:" | "snapshots:");
+                Line::Starts { keep: true }
+            }
+            2 if in_entries => {
+                // A key that tells no name and version keeps its entry.
+                let keep = key_parts(rest).is_none_or(|parts| {
+                    parts.iter().any(|key| match parse_key(key) {
+                        (Some(name), Some(_)) => wanted(name),
+                        _ => true,
+                    })
+                });
+                Line::Starts { keep }
+            }
+            _ => Line::Continues,
+        }
+    });
+    kept.map_back(parse(&kept.text))
 }
 
 /// [`parse`], also returning the `packages` keys it had to leave out.

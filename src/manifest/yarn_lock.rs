@@ -12,6 +12,7 @@
 //! [`Lockfile::workspaces`], not packages. Classic records no workspaces at all, so a classic
 //! lock covers every `package.json` below it.
 
+use super::blocks::{descriptor_names, key_parts, Kept, Line};
 use super::yaml::{self, Fault};
 use super::{LockedPackage, Lockfile, ParseError, Span};
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, ScanError, YamlData};
@@ -34,6 +35,35 @@ pub fn parse(text: &str) -> Result<Lockfile, ParseError> {
     } else {
         parse_classic(text)
     }
+}
+
+/// [`parse`], reading only the entries whose key names a package `wanted` accepts (by a
+/// descriptor's name: the alias when there is one), berry's workspace entries and its
+/// `__metadata`: what resolving a few named manifests needs. Spans still point into `text`.
+///
+/// # Errors
+///
+/// As [`parse`], for the entries read.
+pub fn parse_wanted(text: &str, wanted: &dyn Fn(&str) -> bool) -> Result<Lockfile, ParseError> {
+    // Both formats start each entry at column 0 with its key; comments and blank lines
+    // belong to whatever came before.
+    let kept = Kept::cut(text, |line| match line.bytes().next() {
+        None | Some(b' ' | b'\t' | b'#') => Line::Continues,
+        Some(_) => Line::Starts {
+            keep: line.contains("@workspace:")
+                || line
+                    .trim_start_matches(['"', '\''])
+                    .starts_with("__metadata")
+                || key_parts(line).is_none_or(|parts| {
+                    parts.iter().any(|part| {
+                        // A descriptor that cannot be read keeps the entry.
+                        descriptor_names(part)
+                            .is_none_or(|names| names.iter().flatten().any(|name| wanted(name)))
+                    })
+                }),
+        },
+    });
+    kept.map_back(parse(&kept.text))
 }
 
 /// Berry writes `__metadata:` at column 0 (first, but the order is not relied on). A classic

@@ -1,0 +1,221 @@
+//! Reading part of a line-structured lockfile (yarn.lock, pnpm-lock.yaml): the entries whose
+//! keys name a wanted package, cut out of the text and parsed on their own, with every span
+//! mapped back to the whole file.
+//!
+//! A lockfile read only to resolve the declarations of a few named manifests (the pre-commit
+//! path) need not be parsed whole: in a monorepo it runs to megabytes, nearly all of it about
+//! other packages. Both formats write one entry per block of lines that starts at a fixed
+//! indentation, so the blocks can be chosen by their first line before any parsing. Choosing
+//! is conservative: a block whose key cannot be read is kept.
+
+use super::{Lockfile, ParseError, Span};
+
+/// What a line means to the cutting.
+pub(super) enum Line {
+    /// The first line of a block, kept or not.
+    Starts { keep: bool },
+    /// A line of the current block (indented deeper, blank, or a comment).
+    Continues,
+}
+
+/// Some blocks of a text, and where each piece came from.
+pub(super) struct Kept {
+    pub text: String,
+    /// (offset in `text`, offset in the original) of each piece, in order.
+    pieces: Vec<(usize, usize)>,
+}
+
+impl Kept {
+    /// The blocks of `text` that `classify` keeps, with the lines before the first block.
+    /// `classify` sees each line without its line end.
+    pub fn cut(text: &str, mut classify: impl FnMut(&str) -> Line) -> Kept {
+        let mut kept = Kept {
+            text: String::with_capacity(text.len() / 8),
+            pieces: Vec::new(),
+        };
+        let mut keeping = true;
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let content = line.trim_end_matches(['\n', '\r']);
+            if let Line::Starts { keep } = classify(content) {
+                keeping = keep;
+            }
+            if keeping {
+                // Adjacent kept lines form one piece.
+                let contiguous = kept
+                    .pieces
+                    .last()
+                    .is_some_and(|&(at, from)| offset - from == kept.text.len() - at);
+                if !contiguous {
+                    kept.pieces.push((kept.text.len(), offset));
+                }
+                kept.text.push_str(line);
+            }
+            offset += line.len();
+        }
+        kept
+    }
+
+    /// The offset in the original text of `offset` in the kept text.
+    fn original(&self, offset: usize) -> usize {
+        let index = self
+            .pieces
+            .partition_point(|&(at, _)| at <= offset)
+            .saturating_sub(1);
+        match self.pieces.get(index) {
+            Some(&(at, from)) => from + (offset - at),
+            None => offset,
+        }
+    }
+
+    /// Spans of a lockfile parsed from the kept text, made to point into the original.
+    pub fn map_back(&self, parsed: Result<Lockfile, ParseError>) -> Result<Lockfile, ParseError> {
+        let span = |span: Span| Span::new(self.original(span.offset), span.len);
+        match parsed {
+            Ok(mut lock) => {
+                for package in &mut lock.packages {
+                    package.span = span(package.span);
+                }
+                Ok(lock)
+            }
+            Err(mut error) => {
+                error.span = error.span.map(span);
+                Err(error)
+            }
+        }
+    }
+}
+
+/// The parts of an entry key, unquoted: `"@s/a@npm:^1, @s/a@npm:^1.2":` has `@s/a@npm:^1`
+/// and `@s/a@npm:^1.2`. None when the line is no `key:`.
+pub(super) fn key_parts(key_line: &str) -> Option<Vec<&str>> {
+    let key = key_line.trim_end().strip_suffix(':')?;
+    // Classic yarn quotes each descriptor, berry the whole key.
+    Some(
+        key.split(',')
+            .map(|part| part.trim().trim_matches(['"', '\'']))
+            .collect(),
+    )
+}
+
+/// The name of a `name@range` descriptor (the first `@` after the first character: scoped
+/// names start with one), and for an alias (`alias@npm:real@range`) the real name too.
+pub(super) fn descriptor_names(descriptor: &str) -> Option<[Option<&str>; 2]> {
+    let at = descriptor.get(1..)?.find('@')? + 1;
+    let real = descriptor[at + 1..]
+        .strip_prefix("npm:")
+        .map(|target| descriptor_names(target).map(|[name, _]| name));
+    Some([Some(&descriptor[..at]), real.flatten().flatten()])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::{ManifestKind, Parsed};
+
+    /// Reading part of a real lockfile gives exactly the full reading's entries for the
+    /// wanted names (same versions, same spans into the file), and the same workspaces.
+    #[test]
+    fn a_partial_read_keeps_what_the_wanted_names_need() {
+        for (kind, file) in [
+            (
+                ManifestKind::YarnLock,
+                "fixtures/corpus/jestjs__jest/yarn.lock",
+            ),
+            (
+                ManifestKind::YarnLock,
+                "fixtures/corpus/vectordotdev__vector/website/yarn.lock",
+            ),
+            (
+                ManifestKind::PnpmLock,
+                "fixtures/corpus/vuejs__core/pnpm-lock.yaml",
+            ),
+            (
+                ManifestKind::PnpmLock,
+                "fixtures/conformance/lockfile-history/vuejs__core@ca9920c7d708/pnpm-lock.yaml",
+            ),
+            (
+                ManifestKind::PnpmLock,
+                "fixtures/conformance/lockfile-history/vuejs__core@37701a88c0a0/pnpm-lock.yaml",
+            ),
+        ] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+            let text = std::fs::read_to_string(&path).expect("corpus lockfile");
+            let lock = |parsed: Result<Parsed, ParseError>| match parsed {
+                Ok(Parsed::Lockfile(lock)) => lock,
+                other => panic!("{file}: {other:?}"),
+            };
+            let full = lock(kind.parse(&text));
+            // Every fifth name, so that some packages are left out and some kept.
+            let mut names: Vec<&str> = full.packages.iter().map(|p| p.name.as_str()).collect();
+            names.sort_unstable();
+            names.dedup();
+            let wanted: std::collections::HashSet<&str> =
+                names.iter().copied().step_by(5).collect();
+            let part = lock(kind.parse_for_context(&text, &|name| wanted.contains(name)));
+            let summary = |lock: &Lockfile| -> Vec<(String, String, Span)> {
+                let mut out: Vec<_> = lock
+                    .packages
+                    .iter()
+                    .filter(|p| wanted.contains(p.name.as_str()))
+                    .map(|p| (p.name.clone(), p.version.clone(), p.span))
+                    .collect();
+                out.sort();
+                out
+            };
+            assert!(!summary(&full).is_empty());
+            assert_eq!(summary(&part), summary(&full), "{file}");
+            assert!(
+                part.packages.len() < full.packages.len(),
+                "{file}: nothing left out"
+            );
+            assert_eq!(part.workspaces, full.workspaces, "{file}");
+            assert_eq!(part.importers.len(), full.importers.len(), "{file}");
+        }
+    }
+
+    #[test]
+    fn kept_blocks_map_back_to_their_offsets() {
+        let text = "head\nA:\n  a\n\nB:\n  b\r\n  b\nC:\n  c\n";
+        let kept = Kept::cut(text, |line| match line.chars().next() {
+            Some('A' | 'C') => Line::Starts { keep: true },
+            Some('B') => Line::Starts { keep: false },
+            _ => Line::Continues,
+        });
+        assert_eq!(kept.text, "head\nA:\n  a\n\nC:\n  c\n");
+        for (at, _) in kept.text.match_indices(|c: char| c.is_ascii_alphabetic()) {
+            let original = kept.original(at);
+            assert_eq!(
+                text[original..].chars().next(),
+                kept.text[at..].chars().next()
+            );
+        }
+        assert_eq!(
+            kept.original(kept.text.find('C').unwrap_or(0)),
+            text.find('C').unwrap_or(1)
+        );
+    }
+
+    #[test]
+    fn keys_and_descriptors() {
+        assert_eq!(
+            key_parts(r#""@s/a@npm:^1, @s/a@npm:^1.2":"#),
+            Some(vec!["@s/a@npm:^1", "@s/a@npm:^1.2"])
+        );
+        assert_eq!(
+            key_parts(r#""lodash@^4", "x@1":"#),
+            Some(vec!["lodash@^4", "x@1"])
+        );
+        assert_eq!(key_parts("no-colon"), None);
+        assert_eq!(descriptor_names("@s/a@npm:^1"), Some([Some("@s/a"), None]));
+        assert_eq!(
+            descriptor_names("@b-8/core@npm:@babel/core@^8"),
+            Some([Some("@b-8/core"), Some("@babel/core")])
+        );
+        assert_eq!(
+            descriptor_names("alias@npm:real"),
+            Some([Some("alias"), None])
+        );
+        assert_eq!(descriptor_names("odd"), None);
+    }
+}
