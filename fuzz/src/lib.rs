@@ -33,9 +33,10 @@ pub fn check_manifest(kind: ManifestKind, text: &str) {
     }
 }
 
-/// A lockfile read for context keeps, for the names it is asked about, exactly what the full
-/// reading has: same names, versions and spans. (It may accept text the full reading refuses:
-/// it does not read the entries it leaves out.)
+/// A lockfile read for context returns entries of the full reading only (same names,
+/// versions and spans), and keeps every entry whose key names a wanted package: the entries
+/// a declaration of that name resolves to. (It may accept text the full reading refuses: it
+/// does not read the entries it leaves out.)
 fn check_partial_read(kind: ManifestKind, text: &str, full: Option<Parsed>) {
     let names: Vec<String> = match &full {
         Some(Parsed::Lockfile(lock)) => lock.packages.iter().map(|p| p.name.clone()).collect(),
@@ -60,21 +61,44 @@ fn check_partial_read(kind: ManifestKind, text: &str, full: Option<Parsed>) {
     let Some(Parsed::Lockfile(full)) = full else {
         return;
     };
-    let summary = |lock: &Lockfile| {
-        let mut kept: Vec<(String, String, Span)> = lock
-            .packages
-            .iter()
-            .filter(|p| wanted.contains(&p.name))
-            .map(|p| (p.name.clone(), p.version.clone(), p.span))
-            .collect();
-        kept.sort();
-        kept
-    };
-    assert_eq!(
-        summary(&partial),
-        summary(&full),
-        "the partial read differs"
-    );
+    let entry =
+        |p: &techpolicy::manifest::LockedPackage| (p.name.clone(), p.version.clone(), p.span);
+    let mut all: Vec<_> = full.packages.iter().map(entry).collect();
+    all.sort();
+    for kept in partial.packages.iter().map(entry) {
+        assert!(
+            all.binary_search(&kept).is_ok(),
+            "{kept:?} is not in the full reading"
+        );
+    }
+    let mut kept: Vec<_> = partial.packages.iter().map(entry).collect();
+    kept.sort();
+    for package in &full.packages {
+        if wanted.contains(&package.name) && key_names(kind, text, package.span, &package.name) {
+            assert!(
+                kept.binary_search(&entry(package)).is_ok(),
+                "{:?} was left out",
+                entry(package)
+            );
+        }
+    }
+}
+
+/// Whether the key an entry's span points at names `name` itself (not an alias).
+fn key_names(kind: ManifestKind, text: &str, span: Span, name: &str) -> bool {
+    let key = text[span.offset..span.offset + span.len].trim_matches(['"', '\'']);
+    match kind {
+        // `node_modules/.../node_modules/<name>`
+        ManifestKind::PackageLock => key
+            .rsplit_once("node_modules/")
+            .is_some_and(|(_, folder)| folder == name),
+        // `name@range, ...` (yarn), `name@version`, `/name@version`, `/name/version` (pnpm)
+        _ => {
+            let key = key.strip_prefix('/').unwrap_or(key);
+            key.strip_prefix(name)
+                .is_some_and(|rest| rest.starts_with(['@', '/']))
+        }
+    }
 }
 
 fn check_declared(text: &str, declared: &Declared) {
