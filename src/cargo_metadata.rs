@@ -50,7 +50,7 @@ pub struct CargoResolution {
 impl CargoResolution {
     /// Puts Cargo's records in place of the default ones, in the order `resolve` gives.
     pub fn apply(self, dependencies: &mut Vec<Dependency>, errors: &mut Vec<FileError>) {
-        dependencies.retain(|d| !self.replaced.contains(&d.file));
+        dependencies.retain(|d| !self.replaced.contains(&*d.file));
         dependencies.extend(self.dependencies);
         dependencies.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
         errors.extend(self.errors);
@@ -234,7 +234,7 @@ impl<'a> Workspace<'a> {
             out.replaced.insert(file.source.path.clone());
             let records = default
                 .iter()
-                .filter(|d| d.file == file.source.path && !d.is_locked_entry());
+                .filter(|d| *d.file == *file.source.path && !d.is_locked_entry());
             for record in records {
                 // The key the dependency is declared under, as Cargo names it in the graph.
                 let Some(declared) = manifest.declared.iter().find(|d| d.span == record.span)
@@ -254,7 +254,8 @@ impl<'a> Workspace<'a> {
                 used.extend(lock_entry);
                 out.dependencies.push(Dependency {
                     version: package.map(|p| p.version.to_string()),
-                    lockfile: package.and(lock_path.cloned()),
+                    lockfile: package
+                        .and(lock_path.map(|path| std::sync::Arc::from(path.as_str()))),
                     ..record.clone()
                 });
             }
@@ -361,14 +362,14 @@ impl<'a> Workspace<'a> {
                 name: package.name.clone(),
                 version: Some(package.version.clone()),
                 requirement: None,
-                file: file.source.path.clone(),
+                file: std::sync::Arc::from(file.source.path.as_str()),
                 line,
                 column,
                 span: package.span,
                 direct,
                 source: package.source.clone(),
                 section: LOCKFILE_SECTION.to_string(),
-                lockfile: Some(file.source.path.clone()),
+                lockfile: Some(std::sync::Arc::from(file.source.path.as_str())),
                 via: if direct { Vec::new() } else { chains.to(index) },
             });
         }
@@ -619,7 +620,7 @@ source = "registry+https://index.example.test/"
             .iter()
             .map(|d| {
                 (
-                    d.file.clone(),
+                    d.file.to_string(),
                     d.line,
                     d.name.clone(),
                     d.version.clone(),
@@ -702,7 +703,7 @@ source = "registry+https://index.example.test/"
         // Everything else is as the default reading has it.
         let inherited = dependencies
             .iter()
-            .find(|d| d.file == "crates/app/Cargo.toml" && d.name == "serde");
+            .find(|d| &*d.file == "crates/app/Cargo.toml" && d.name == "serde");
         assert_eq!(
             inherited.map(|d| (d.requirement.as_deref(), d.lockfile.as_deref())),
             Some((Some("1"), Some("Cargo.lock")))

@@ -431,7 +431,7 @@ fn restricted(
         package: dependency.name.clone(),
         version: dependency.version.clone(),
         requirement: dependency.requirement.clone(),
-        file: dependency.file.clone(),
+        file: dependency.file.to_string(),
         line: dependency.line,
         column: dependency.column,
         direct: dependency.direct,
@@ -466,7 +466,7 @@ fn applicable_exception(
     if !policy.exceptions.iter().any(|e| e.technology == technology) {
         return None;
     }
-    let absolute = context.scan_root.join(&dependency.file);
+    let absolute = context.scan_root.join(&*dependency.file);
     let relative = absolute.strip_prefix(policy_root).ok()?;
     policy
         .exceptions
@@ -515,7 +515,7 @@ fn unknown(mode: UnknownMode, dependency: &Dependency) -> Option<Finding> {
         package: dependency.name.clone(),
         version: dependency.version.clone(),
         requirement: dependency.requirement.clone(),
-        file: dependency.file.clone(),
+        file: dependency.file.to_string(),
         line: dependency.line,
         column: dependency.column,
         direct: true,

@@ -29,7 +29,7 @@ pub struct Dependency {
     /// The declared requirement.
     pub requirement: Option<String>,
     /// Relative to the scanned root, with `/`.
-    pub file: String,
+    pub file: std::sync::Arc<str>,
     pub line: usize,
     pub column: usize,
     #[serde(skip)]
@@ -43,7 +43,7 @@ pub struct Dependency {
     /// The table or section that declares it, or `lockfile` for lockfile entries.
     pub section: String,
     /// The lockfile a declaration was resolved through, or that lists this entry.
-    pub lockfile: Option<String>,
+    pub lockfile: Option<std::sync::Arc<str>>,
     /// For a lockfile entry that no declaration resolves to: the shortest chain of packages
     /// that brings it in, from a direct dependency to the package's dependent (the package
     /// itself is not repeated). Empty for declarations, direct entries, and entries that
@@ -83,6 +83,11 @@ pub fn resolve(files: &[ParsedFile]) -> Vec<Dependency> {
     // Per file: the lockfile packages some declaration resolved to.
     let mut used: Vec<HashSet<usize>> = vec![HashSet::default(); files.len()];
     let mut out = Vec::new();
+    // One shared copy of each path for all the dependencies a file holds.
+    let paths: Vec<std::sync::Arc<str>> = files
+        .iter()
+        .map(|file| std::sync::Arc::from(file.source.path.as_str()))
+        .collect();
 
     for (index, file) in files.iter().enumerate() {
         let Parsed::Manifest(manifest) = &file.parsed else {
@@ -117,7 +122,7 @@ pub fn resolve(files: &[ParsedFile]) -> Vec<Dependency> {
             let (version, lockfile) = match resolved {
                 Some((lock, package)) => (
                     Some(lock.lockfile.packages[package].version.clone()),
-                    Some(files[lock.file].source.path.clone()),
+                    Some(paths[lock.file].clone()),
                 ),
                 None => (declared.version.clone(), None),
             };
@@ -126,7 +131,7 @@ pub fn resolve(files: &[ParsedFile]) -> Vec<Dependency> {
                 name: declared.name,
                 version,
                 requirement: declared.requirement,
-                file: file.source.path.clone(),
+                file: paths[index].clone(),
                 line,
                 column,
                 span: declared.span,
@@ -154,14 +159,14 @@ pub fn resolve(files: &[ParsedFile]) -> Vec<Dependency> {
                 name: package.name.clone(),
                 version: Some(package.version.clone()),
                 requirement: None,
-                file: file.source.path.clone(),
+                file: paths[file_index].clone(),
                 line,
                 column,
                 span: package.span,
                 direct,
                 source: package.source.clone(),
                 section: LOCKFILE_SECTION.to_string(),
-                lockfile: Some(file.source.path.clone()),
+                lockfile: Some(paths[file_index].clone()),
                 via: if direct {
                     Vec::new()
                 } else {

@@ -1010,7 +1010,7 @@ fn npm_ls_agrees_with_inventory() {
             .entries
             .iter()
             .map(|e| &e.dependency)
-            .filter(|d| d.is_locked_entry() && d.file == "package-lock.json")
+            .filter(|d| d.is_locked_entry() && &*d.file == "package-lock.json")
             .map(|d| (d.name.clone(), d.version.clone().expect("locked version")))
             .collect();
 

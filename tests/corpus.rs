@@ -260,7 +260,7 @@ fn assert_named_files_read_as_in_a_full_scan(repo: &Path) {
         let expected: Vec<_> = whole
             .entries
             .iter()
-            .filter(|entry| entry.dependency.file == manifest)
+            .filter(|entry| *entry.dependency.file == *manifest)
             .collect();
         let actual: Vec<_> = named.entries.iter().collect();
         assert_eq!(actual, expected, "{}: {manifest}", repo.display());
