@@ -200,6 +200,40 @@ static STRING_STOP: [bool; 256] = {
     table
 };
 
+/// The first byte of `bytes` that ends a run of plain string content (see [`STRING_STOP`]).
+/// Eight bytes at a time: a word holds such a byte when one of its bytes is a quote, a
+/// backslash or below 0x20 (the classic tests for a zero byte, on the word xor the quote and
+/// the backslash, and on the word minus 0x20), and the lowest flagged byte is exact.
+fn string_stop(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+    const QUOTES: u64 = u64::from_le_bytes([b'"'; 8]);
+    const BACKSLASHES: u64 = u64::from_le_bytes([b'\\'; 8]);
+    const SPACES: u64 = u64::from_le_bytes([0x20; 8]);
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        let quote = word ^ QUOTES;
+        let backslash = word ^ BACKSLASHES;
+        let flagged = (quote.wrapping_sub(ONES) & !quote
+            | backslash.wrapping_sub(ONES) & !backslash
+            | word.wrapping_sub(SPACES) & !word)
+            & HIGHS;
+        if flagged != 0 {
+            return Some(offset + (flagged.trailing_zeros() / 8) as usize);
+        }
+        offset += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| STRING_STOP[usize::from(b)])
+        .map(|at| offset + at)
+}
+
 struct Reader<'a> {
     text: &'a str,
     bytes: &'a [u8],
@@ -406,7 +440,7 @@ impl<'a> Reader<'a> {
         self.expect(b'"')?;
         let start = self.at;
         let rest = self.bytes.get(start..)?;
-        let end = rest.iter().position(|&b| STRING_STOP[usize::from(b)])?;
+        let end = string_stop(rest)?;
         match rest[end] {
             b'"' => {
                 self.at = start + end + 1;
@@ -424,7 +458,7 @@ impl<'a> Reader<'a> {
         let mut at = start;
         loop {
             let rest = self.bytes.get(at..)?;
-            let run = rest.iter().position(|&b| STRING_STOP[usize::from(b)])?;
+            let run = string_stop(rest)?;
             out.push_str(self.text.get(at..at + run)?);
             at += run;
             match self.bytes[at] {
@@ -585,6 +619,29 @@ mod tests {
             hook.apply(&mut tree);
             assert_eq!(tree, emptied, "{text}");
             assert_eq!(again, expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn string_stops_are_found_eight_bytes_at_a_time() {
+        // Every byte value in every position of runs up to three words long, after a prefix of
+        // plain bytes of every kind (high bytes included: a borrow must not flag them).
+        let plain: Vec<u8> = (0x20u8..=0xff)
+            .filter(|b| !STRING_STOP[usize::from(*b)])
+            .collect();
+        for length in 0..24 {
+            for at in 0..=length {
+                for stop in 0..=255u8 {
+                    let mut bytes: Vec<u8> = (0..length)
+                        .map(|i| plain[(i * 37 + at) % plain.len()])
+                        .collect();
+                    if at < length {
+                        bytes[at] = stop;
+                    }
+                    let expected = bytes.iter().position(|&b| STRING_STOP[usize::from(b)]);
+                    assert_eq!(string_stop(&bytes), expected, "{bytes:?}");
+                }
+            }
         }
     }
 
