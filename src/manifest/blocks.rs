@@ -12,10 +12,18 @@ use super::{Lockfile, ParseError, Span};
 
 /// What a line means to the cutting.
 pub(super) enum Line {
-    /// The first line of a block, kept or not.
-    Starts { keep: bool },
+    /// The first line of a block.
+    Starts(Keep),
     /// A line of the current block (indented deeper, blank, or a comment).
     Continues,
+}
+
+/// Whether a block is kept, as far as its first line tells.
+pub(super) enum Keep {
+    Yes,
+    No,
+    /// Decided from the whole block once it ends.
+    Maybe,
 }
 
 /// Some blocks of a text, and where each piece came from.
@@ -26,34 +34,57 @@ pub(super) struct Kept {
 }
 
 impl Kept {
-    /// The blocks of `text` that `classify` keeps, with the lines before the first block.
+    /// The blocks of `text` that `classify` keeps (or, for a block it leaves undecided,
+    /// `decide` keeps when given the whole block), with the lines before the first block.
     /// `classify` sees each line without its line end.
-    pub fn cut(text: &str, mut classify: impl FnMut(&str) -> Line) -> Kept {
+    pub fn cut(
+        text: &str,
+        mut classify: impl FnMut(&str) -> Line,
+        mut decide: impl FnMut(&str) -> bool,
+    ) -> Kept {
         let mut kept = Kept {
             text: String::with_capacity(text.len() / 8),
             pieces: Vec::new(),
         };
-        let mut keeping = true;
+        let mut block = (0, Keep::Yes);
         let mut offset = 0;
         for line in text.split_inclusive('\n') {
-            let content = line.trim_end_matches(['\n', '\r']);
-            if let Line::Starts { keep } = classify(content) {
-                keeping = keep;
-            }
-            if keeping {
-                // Adjacent kept lines form one piece.
-                let contiguous = kept
-                    .pieces
-                    .last()
-                    .is_some_and(|&(at, from)| offset - from == kept.text.len() - at);
-                if !contiguous {
-                    kept.pieces.push((kept.text.len(), offset));
-                }
-                kept.text.push_str(line);
+            if let Line::Starts(keep) = classify(line.trim_end_matches(['\n', '\r'])) {
+                kept.flush(text, block, offset, &mut decide);
+                block = (offset, keep);
             }
             offset += line.len();
         }
+        kept.flush(text, block, offset, &mut decide);
         kept
+    }
+
+    /// Keeps the block `start..end` of `text` if it is to be kept.
+    fn flush(
+        &mut self,
+        text: &str,
+        (start, keep): (usize, Keep),
+        end: usize,
+        decide: &mut impl FnMut(&str) -> bool,
+    ) {
+        let block = &text[start..end];
+        let keep = match keep {
+            Keep::Yes => true,
+            Keep::No => false,
+            Keep::Maybe => decide(block),
+        };
+        if !keep || block.is_empty() {
+            return;
+        }
+        // Adjacent kept blocks form one piece.
+        let contiguous = self
+            .pieces
+            .last()
+            .is_some_and(|&(at, from)| start - from == self.text.len() - at);
+        if !contiguous {
+            self.pieces.push((self.text.len(), start));
+        }
+        self.text.push_str(block);
     }
 
     /// The offset in the original text of `offset` in the kept text.
@@ -96,16 +127,6 @@ pub(super) fn key_parts(key_line: &str) -> Option<Vec<&str>> {
             .map(|part| part.trim().trim_matches(['"', '\'']))
             .collect(),
     )
-}
-
-/// The name of a `name@range` descriptor (the first `@` after the first character: scoped
-/// names start with one), and for an alias (`alias@npm:real@range`) the real name too.
-pub(super) fn descriptor_names(descriptor: &str) -> Option<[Option<&str>; 2]> {
-    let at = descriptor.get(1..)?.find('@')? + 1;
-    let real = descriptor[at + 1..]
-        .strip_prefix("npm:")
-        .map(|target| descriptor_names(target).map(|[name, _]| name));
-    Some([Some(&descriptor[..at]), real.flatten().flatten()])
 }
 
 #[cfg(test)]
@@ -176,12 +197,17 @@ mod tests {
 
     #[test]
     fn kept_blocks_map_back_to_their_offsets() {
-        let text = "head\nA:\n  a\n\nB:\n  b\r\n  b\nC:\n  c\n";
-        let kept = Kept::cut(text, |line| match line.chars().next() {
-            Some('A' | 'C') => Line::Starts { keep: true },
-            Some('B') => Line::Starts { keep: false },
-            _ => Line::Continues,
-        });
+        let text = "head\nA:\n  a\n\nB:\n  b\r\n  b\nC:\n  c\nD:\n  d";
+        let kept = Kept::cut(
+            text,
+            |line| match line.chars().next() {
+                Some('A') => Line::Starts(Keep::Yes),
+                Some('B') => Line::Starts(Keep::No),
+                Some('C' | 'D') => Line::Starts(Keep::Maybe),
+                _ => Line::Continues,
+            },
+            |block| block.contains('c'),
+        );
         assert_eq!(kept.text, "head\nA:\n  a\n\nC:\n  c\n");
         for (at, _) in kept.text.match_indices(|c: char| c.is_ascii_alphabetic()) {
             let original = kept.original(at);
@@ -196,8 +222,57 @@ mod tests {
         );
     }
 
+    /// Entries a wanted name reaches by another way than their key: a bare alias (yarn names
+    /// `other@npm:real` after `real`), a berry resolution of another name, a pnpm project whose
+    /// dependency resolves to a package of another name (`jsr:`, overrides).
     #[test]
-    fn keys_and_descriptors() {
+    fn entries_named_otherwise_than_by_their_key_are_kept() {
+        let classic = "# yarn lockfile v1\n\nreal@^1.0.0:\n  version \"1.5.0\"\n\nother@npm:real:\n  version \"2.0.0\"\n\nunrelated@^1:\n  version \"1.0.0\"\n";
+        let berry = "__metadata:\n  version: 8\n\n\"foo@npm:^1\":\n  version: 1.0.0\n  resolution: \"bar@npm:1.0.0\"\n\n\"baz@npm:^2\":\n  version: 2.0.0\n  resolution: \"baz@npm:2.0.0\"\n";
+        let pnpm = "lockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies:\n      '@std/encoding':\n        specifier: jsr:^1.0.0\n        version: '@jsr/std__encoding@1.0.10'\n      other:\n        specifier: ^1.0.0\n        version: 1.0.0\n\npackages:\n\n  '@jsr/std__encoding@1.0.10':\n    resolution: {integrity: sha512-x}\n\n  other@1.0.0:\n    resolution: {integrity: sha512-y}\n\nsnapshots:\n\n  '@jsr/std__encoding@1.0.10': {}\n\n  other@1.0.0: {}\n";
+        for (kind, text, name, in_full) in [
+            (ManifestKind::YarnLock, classic, "real", 2),
+            (ManifestKind::YarnLock, berry, "bar", 1),
+            (ManifestKind::PnpmLock, pnpm, "@std/encoding", 1),
+        ] {
+            let lock = |parsed: Result<Parsed, ParseError>| match parsed {
+                Ok(Parsed::Lockfile(lock)) => lock,
+                other => panic!("{text}: {other:?}"),
+            };
+            let full = lock(kind.parse(text));
+            let part = lock(kind.parse_for_context(text, &|wanted| wanted == name));
+            assert_eq!(full.packages.len(), in_full + 1, "{text}");
+            assert!(part.packages.len() < full.packages.len(), "{text}");
+            let resolved = |lock: &Lockfile| {
+                let mut out: Vec<(String, String)> = lock
+                    .packages
+                    .iter()
+                    .filter(|p| p.name != "unrelated" && p.name != "baz" && p.name != "other")
+                    .map(|p| (p.name.clone(), p.version.clone()))
+                    .collect();
+                out.sort();
+                let importers: Vec<(String, String, String)> = lock
+                    .importers
+                    .iter()
+                    .flat_map(|importer| {
+                        importer.dependencies.iter().map(|(key, index)| {
+                            (
+                                importer.path.clone(),
+                                key.clone(),
+                                lock.packages[*index].name.clone(),
+                            )
+                        })
+                    })
+                    .filter(|(_, key, _)| key == name)
+                    .collect();
+                (out, importers)
+            };
+            assert_eq!(resolved(&part), resolved(&full), "{text}");
+        }
+    }
+
+    #[test]
+    fn keys_are_split_into_descriptors() {
         assert_eq!(
             key_parts(r#""@s/a@npm:^1, @s/a@npm:^1.2":"#),
             Some(vec!["@s/a@npm:^1", "@s/a@npm:^1.2"])
@@ -207,15 +282,5 @@ mod tests {
             Some(vec!["lodash@^4", "x@1"])
         );
         assert_eq!(key_parts("no-colon"), None);
-        assert_eq!(descriptor_names("@s/a@npm:^1"), Some([Some("@s/a"), None]));
-        assert_eq!(
-            descriptor_names("@b-8/core@npm:@babel/core@^8"),
-            Some([Some("@b-8/core"), Some("@babel/core")])
-        );
-        assert_eq!(
-            descriptor_names("alias@npm:real"),
-            Some([Some("alias"), None])
-        );
-        assert_eq!(descriptor_names("odd"), None);
     }
 }

@@ -16,7 +16,7 @@
 //! dependencies and the package manager itself, then the project's lockfile. The project's is
 //! the last document, and only that one is read.
 
-use super::blocks::{key_parts, Kept, Line};
+use super::blocks::{key_parts, Keep, Kept, Line};
 use super::yaml::{self, Fault};
 use super::{Importer, LockedPackage, Lockfile, ParseError, Span};
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, ScanError, YamlData};
@@ -60,32 +60,71 @@ pub fn parse(text: &str) -> Result<Lockfile, ParseError> {
 ///
 /// As [`parse`], for the parts read.
 pub fn parse_wanted(text: &str, wanted: &dyn Fn(&str) -> bool) -> Result<Lockfile, ParseError> {
-    // Sections start at column 0, their entries two spaces in.
-    let mut in_entries = false;
-    let kept = Kept::cut(text, |line| {
-        let rest = line.trim_start_matches(' ');
-        if rest.is_empty() || rest.starts_with('#') {
-            return Line::Continues;
-        }
-        match line.len() - rest.len() {
-            0 => {
-                in_entries = matches!(rest.trim_end(), "packages:" | "snapshots:");
-                Line::Starts { keep: true }
+    // Sections start at column 0, their entries two spaces in. A project's dependency may
+    // resolve to a package of another name (an alias, an override, a `jsr:` package): the
+    // names its `version` values spell count as wanted too. They come first in the file; a
+    // package entry before them is kept.
+    let mut section = Section::Other;
+    let mut projects_seen = false;
+    let mut referenced: HashSet<String> = HashSet::new();
+    let kept = Kept::cut(
+        text,
+        |line| {
+            let rest = line.trim_start_matches(' ');
+            if rest.is_empty() || rest.starts_with('#') {
+                return Line::Continues;
             }
-            2 if in_entries => {
-                // A key that tells no name and version keeps its entry.
-                let keep = key_parts(rest).is_none_or(|parts| {
-                    parts.iter().any(|key| match parse_key(key) {
-                        (Some(name), Some(_)) => wanted(name),
-                        _ => true,
-                    })
-                });
-                Line::Starts { keep }
+            match (line.len() - rest.len(), section) {
+                (0, _) => {
+                    section = match rest.trim_end() {
+                        "packages:" | "snapshots:" => Section::Entries,
+                        "importers:"
+                        | "dependencies:"
+                        | "devDependencies:"
+                        | "optionalDependencies:" => {
+                            projects_seen = true;
+                            Section::Projects
+                        }
+                        _ => Section::Other,
+                    };
+                    Line::Starts(Keep::Yes)
+                }
+                (2, Section::Entries) => {
+                    // A key that tells no name and version keeps its entry.
+                    let keep = !projects_seen
+                        || key_parts(rest).is_none_or(|parts| {
+                            parts.iter().any(|key| match parse_key(key) {
+                                (Some(name), Some(_)) => wanted(name) || referenced.contains(name),
+                                _ => true,
+                            })
+                        });
+                    Line::Starts(if keep { Keep::Yes } else { Keep::No })
+                }
+                (_, Section::Projects) => {
+                    if let Some((_, value)) = rest.split_once(": ") {
+                        let value = value.trim().trim_matches(['"', '\'']);
+                        if let (Some(name), Some(_)) = parse_key(value) {
+                            referenced.insert(name.to_owned());
+                        }
+                    }
+                    Line::Continues
+                }
+                _ => Line::Continues,
             }
-            _ => Line::Continues,
-        }
-    });
+        },
+        |_| true,
+    );
     kept.map_back(parse(&kept.text))
+}
+
+/// Where a line of a pnpm lockfile stands, for [`parse_wanted`].
+#[derive(Clone, Copy)]
+enum Section {
+    /// `packages` or `snapshots`: one entry per key, two spaces in.
+    Entries,
+    /// `importers`, or the top-level dependency sections of a single-project lockfile.
+    Projects,
+    Other,
 }
 
 /// [`parse`], also returning the `packages` keys it had to leave out.

@@ -12,7 +12,7 @@
 //! [`Lockfile::workspaces`], not packages. Classic records no workspaces at all, so a classic
 //! lock covers every `package.json` below it.
 
-use super::blocks::{descriptor_names, key_parts, Kept, Line};
+use super::blocks::{key_parts, Keep, Kept, Line};
 use super::yaml::{self, Fault};
 use super::{LockedPackage, Lockfile, ParseError, Span};
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, ScanError, YamlData};
@@ -46,24 +46,47 @@ pub fn parse(text: &str) -> Result<Lockfile, ParseError> {
 /// As [`parse`], for the entries read.
 pub fn parse_wanted(text: &str, wanted: &dyn Fn(&str) -> bool) -> Result<Lockfile, ParseError> {
     // Both formats start each entry at column 0 with its key; comments and blank lines
-    // belong to whatever came before.
-    let kept = Kept::cut(text, |line| match line.bytes().next() {
-        None | Some(b' ' | b'\t' | b'#') => Line::Continues,
-        Some(_) => Line::Starts {
-            keep: line.contains("@workspace:")
-                || line
+    // belong to whatever came before. An entry is kept when a name the parser could give it
+    // is wanted: a descriptor's name or the package it aliases, or berry's `resolution`.
+    let kept = Kept::cut(
+        text,
+        |line| match line.bytes().next() {
+            None | Some(b' ' | b'\t' | b'#') => Line::Continues,
+            Some(_) if line.contains("@workspace:") => Line::Starts(Keep::Yes),
+            Some(_)
+                if line
                     .trim_start_matches(['"', '\''])
-                    .starts_with("__metadata")
-                || key_parts(line).is_none_or(|parts| {
-                    parts.iter().any(|part| {
-                        // A descriptor that cannot be read keeps the entry.
-                        descriptor_names(part)
-                            .is_none_or(|names| names.iter().flatten().any(|name| wanted(name)))
-                    })
-                }),
+                    .starts_with("__metadata") =>
+            {
+                Line::Starts(Keep::Yes)
+            }
+            Some(_) => match key_parts(line) {
+                Some(parts) if parts.iter().any(|part| names_wanted(part, wanted)) => {
+                    Line::Starts(Keep::Yes)
+                }
+                Some(_) => Line::Starts(Keep::Maybe),
+                // A key that cannot be read keeps its entry.
+                None => Line::Starts(Keep::Yes),
+            },
         },
-    });
+        |block| {
+            block.lines().any(|line| {
+                line.trim_start()
+                    .strip_prefix("resolution:")
+                    .is_some_and(|value| {
+                        names_wanted(value.trim().trim_matches(['"', '\'']), wanted)
+                    })
+            })
+        },
+    );
     kept.map_back(parse(&kept.text))
+}
+
+/// Whether a descriptor (or locator) names a wanted package: by its name, or, for an alias
+/// (`alias@npm:real@^1`, `alias@npm:real`), by the package it stands for.
+fn names_wanted(descriptor: &str, wanted: &dyn Fn(&str) -> bool) -> bool {
+    let (name, range) = split_descriptor(descriptor);
+    wanted(name) || npm_alias_target(range).is_some_and(wanted)
 }
 
 /// Berry writes `__metadata:` at column 0 (first, but the order is not relied on). A classic
