@@ -34,8 +34,8 @@ pub fn check_manifest(kind: ManifestKind, text: &str) {
 }
 
 /// A lockfile read for context returns entries of the full reading only (same names,
-/// versions and spans), and keeps every entry a declaration of a wanted name can resolve to:
-/// for yarn every entry of that name, for the others every entry whose key names it. (It may accept text the full reading refuses: it
+/// versions and spans), and keeps every entry whose key names a wanted package (for yarn also
+/// as an alias's target): the entries a declaration of that name resolves to. (It may accept text the full reading refuses: it
 /// does not read the entries it leaves out.)
 fn check_partial_read(kind: ManifestKind, text: &str, full: Option<Parsed>) {
     let names: Vec<String> = match &full {
@@ -74,11 +74,7 @@ fn check_partial_read(kind: ManifestKind, text: &str, full: Option<Parsed>) {
     let mut kept: Vec<_> = partial.packages.iter().map(entry).collect();
     kept.sort();
     for package in &full.packages {
-        // yarn keeps every entry the parser could name after a wanted package (descriptor,
-        // alias target, berry resolution); the others promise it for entries keyed by the name.
-        let promised =
-            kind == ManifestKind::YarnLock || key_names(kind, text, package.span, &package.name);
-        if wanted.contains(&package.name) && promised {
+        if wanted.contains(&package.name) && key_names(kind, text, package.span, &package.name) {
             assert!(
                 kept.binary_search(&entry(package)).is_ok(),
                 "{:?} was left out",
@@ -96,7 +92,17 @@ fn key_names(kind: ManifestKind, text: &str, span: Span, name: &str) -> bool {
         ManifestKind::PackageLock => key
             .rsplit_once("node_modules/")
             .is_some_and(|(_, folder)| folder == name),
-        // `name@range, ...` (yarn), `name@version`, `/name@version`, `/name/version` (pnpm)
+        // `name@range, ...`, also as an alias's target: `alias@npm:name@range`, `alias@npm:name`
+        ManifestKind::YarnLock => key
+            .split(',')
+            .map(|part| part.trim().trim_matches(['"', '\'']))
+            .any(|part| {
+                part.strip_prefix(name)
+                    .is_some_and(|rest| rest.starts_with('@'))
+                    || part.contains(&format!("@npm:{name}@"))
+                    || part.ends_with(&format!("@npm:{name}"))
+            }),
+        // `name@version`, `/name@version`, `/name/version` (pnpm)
         _ => {
             let key = key.strip_prefix('/').unwrap_or(key);
             key.strip_prefix(name)
