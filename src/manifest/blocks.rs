@@ -5,8 +5,9 @@
 //! A lockfile read only to resolve the declarations of a few named manifests (the pre-commit
 //! path) need not be parsed whole: in a monorepo it runs to megabytes, nearly all of it about
 //! other packages. Both formats write one entry per block of lines that starts at a fixed
-//! indentation, so the blocks can be chosen by their first line before any parsing. Choosing
-//! is conservative: a block whose key cannot be read is kept.
+//! indentation, so the blocks can be chosen by their first line (or, where that line cannot
+//! tell, by the whole block) before any parsing. Choosing is conservative: a block whose key
+//! cannot be read is kept.
 
 use super::{Lockfile, ParseError, Span};
 
