@@ -185,7 +185,10 @@ pub fn matches(policy: &Policy, dependency: &Dependency) -> Vec<Classification> 
 struct MatchIndex<'p> {
     /// (ecosystem, normalised name) → (technology, rule) of every exact entry.
     exact: HashMap<(Ecosystem, &'p str), Vec<(usize, usize)>>,
-    /// (technology, rule) of every other entry.
+    /// Per ecosystem, its `*` entries as one set (one pass over the name for all of them),
+    /// and the (technology, rule) of each glob of the set, in the set's order.
+    globs: Vec<(Ecosystem, globset::GlobSet, Vec<(usize, usize)>)>,
+    /// (technology, rule) of every other entry (regexes, and globs no set could hold).
     patterns: Vec<(usize, usize)>,
 }
 
@@ -193,18 +196,39 @@ impl<'p> MatchIndex<'p> {
     fn new(policy: &'p Policy) -> MatchIndex<'p> {
         let mut index = MatchIndex {
             exact: HashMap::default(),
+            globs: Vec::new(),
             patterns: Vec::new(),
         };
+        let mut globs: Vec<(Ecosystem, globset::GlobSetBuilder, Vec<(usize, usize)>)> = Vec::new();
         for (technology, t) in policy.technologies.iter().enumerate() {
             for (rule, entry) in t.matchers.iter().enumerate() {
-                match entry.matcher.exact_name() {
-                    Some(name) => index
+                let ecosystem = entry.matcher.ecosystem;
+                if let Some(name) = entry.matcher.exact_name() {
+                    index
                         .exact
-                        .entry((entry.matcher.ecosystem, name))
+                        .entry((ecosystem, name))
                         .or_default()
-                        .push((technology, rule)),
-                    None => index.patterns.push((technology, rule)),
+                        .push((technology, rule));
+                } else if let Some(glob) = entry.matcher.glob() {
+                    let at = match globs.iter().position(|(e, _, _)| *e == ecosystem) {
+                        Some(at) => at,
+                        None => {
+                            globs.push((ecosystem, globset::GlobSetBuilder::new(), Vec::new()));
+                            globs.len() - 1
+                        }
+                    };
+                    globs[at].1.add(glob.clone());
+                    globs[at].2.push((technology, rule));
+                } else {
+                    index.patterns.push((technology, rule));
                 }
+            }
+        }
+        for (ecosystem, builder, rules) in globs {
+            match builder.build() {
+                Ok(set) => index.globs.push((ecosystem, set, rules)),
+                // Too big for one automaton: each glob on its own, as before sets.
+                Err(_) => index.patterns.extend(rules),
             }
         }
         index
@@ -222,8 +246,19 @@ impl<'p> MatchIndex<'p> {
             .exact
             .get(&(dependency.ecosystem, prepared.normalised()))
             .map_or(&[][..], Vec::as_slice);
+        let mut globbed = Vec::new();
+        for (ecosystem, set, rules) in &self.globs {
+            if *ecosystem == dependency.ecosystem {
+                globbed.extend(
+                    set.matches(prepared.glob_subject())
+                        .into_iter()
+                        .map(|at| rules[at]),
+                );
+            }
+        }
         let mut found: Vec<(usize, usize)> = named
             .iter()
+            .chain(&globbed)
             .chain(&self.patterns)
             .copied()
             .filter(|&(technology, rule)| {
@@ -676,5 +711,87 @@ mod tests {
         );
         assert_eq!(in_days(37), "in 37 days");
         assert_eq!(in_days(1), "tomorrow");
+    }
+
+    /// The index (exact names in a map, globs in one set per ecosystem) classifies every
+    /// dependency as trying each rule in turn does.
+    #[test]
+    fn the_match_index_agrees_with_trying_every_rule() {
+        let text = r#"version = 1
+[[technology]]
+name = "babel"
+status = "deprecated"
+match = ["npm:@babel/*", "npm:babel-*@<7", "npm:lodash", "npm:/^left-pad$/"]
+[[technology]]
+name = "types"
+status = "approved"
+match = ["npm:@types/*", "npm:*-types", "npm:@babel/core@>=7"]
+[[technology]]
+name = "images"
+status = "banned"
+match = ["docker:mongo", "docker:bitnami/*", "docker:*/redis", "docker:node@<18", "docker:/^quay\\.io\\//"]
+[[technology]]
+name = "crates"
+status = "deprecated"
+match = ["cargo:open*", "cargo:lazy-static", "cargo:/^libgit2/", "cargo:*-sys@<1"]
+"#;
+        let policy = match crate::policy::parse(text, Path::new("techpolicy.toml")) {
+            Ok(policy) => policy,
+            Err(error) => panic!("{error:?}"),
+        };
+        let index = MatchIndex::new(&policy);
+        assert!(!index.globs.is_empty());
+        let candidates = [
+            (Ecosystem::Npm, "@babel/core", Some("7.1.0")),
+            (Ecosystem::Npm, "@babel/core", Some("6.0.0")),
+            (Ecosystem::Npm, "@babel/x/y", None),
+            (Ecosystem::Npm, "babel-loader", Some("6.2.0")),
+            (Ecosystem::Npm, "babel-loader", Some("8.0.0")),
+            (Ecosystem::Npm, "@types/node", Some("20.0.0")),
+            (Ecosystem::Npm, "prop-types", None),
+            (Ecosystem::Npm, "lodash", Some("4.17.21")),
+            (Ecosystem::Npm, "left-pad", None),
+            (Ecosystem::Npm, "left-pad-x", None),
+            (Ecosystem::Docker, "mongo", Some("7")),
+            (Ecosystem::Docker, "bitnami/mongodb", None),
+            (Ecosystem::Docker, "bitnami/a/b", None),
+            (Ecosystem::Docker, "library/redis", None),
+            (Ecosystem::Docker, "redis", None),
+            (Ecosystem::Docker, "node", Some("16-alpine")),
+            (Ecosystem::Docker, "node", Some("20")),
+            (Ecosystem::Docker, "quay.io/minio/minio", None),
+            (Ecosystem::Cargo, "openssl", Some("0.10.0")),
+            (Ecosystem::Cargo, "OpenSSL_sys", Some("0.9.0")),
+            (Ecosystem::Cargo, "lazy_static", Some("1.4.0")),
+            (Ecosystem::Cargo, "libgit2-sys", Some("0.18.0")),
+            (Ecosystem::Cargo, "serde", Some("1.0.0")),
+        ];
+        for (ecosystem, name, version) in candidates {
+            let dependency = Dependency {
+                ecosystem,
+                name: name.to_string(),
+                version: version.map(str::to_string),
+                requirement: None,
+                file: "f".into(),
+                line: 1,
+                column: 1,
+                span: Span::default(),
+                direct: true,
+                source: None,
+                section: "dependencies".into(),
+                lockfile: None,
+                via: Vec::new(),
+            };
+            let expected = matches(&policy, &dependency);
+            let by_index = index.matches(&policy, &dependency);
+            let pairs = |c: &[Classification]| -> Vec<(usize, usize)> {
+                c.iter().map(|c| (c.technology, c.rule)).collect()
+            };
+            assert_eq!(
+                pairs(&by_index),
+                pairs(&expected),
+                "{ecosystem} {name} {version:?}"
+            );
+        }
     }
 }

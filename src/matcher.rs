@@ -56,6 +56,14 @@ impl<'a> Prepared<'a> {
         &self.normalised
     }
 
+    /// The name a glob entry of the candidate's ecosystem is matched against.
+    pub fn glob_subject(&self) -> &str {
+        match self.candidate.ecosystem {
+            Ecosystem::Npm => self.candidate.name,
+            Ecosystem::Docker | Ecosystem::Cargo => &self.normalised,
+        }
+    }
+
     pub fn new(candidate: Candidate<'a>) -> Prepared<'a> {
         let normalised = match candidate.ecosystem {
             Ecosystem::Docker => docker::canonical_name(candidate.name).into(),
@@ -140,6 +148,15 @@ impl Matcher {
         match &self.name {
             NamePattern::Exact(name) => Some(name),
             NamePattern::Glob(_) | NamePattern::Regex(_) => None,
+        }
+    }
+
+    /// The glob of a `*` entry, for a caller that tests many globs at once (a `GlobSet`)
+    /// against [`Prepared::glob_subject`] before asking [`Matcher::matches_prepared`].
+    pub fn glob(&self) -> Option<&globset::Glob> {
+        match &self.name {
+            NamePattern::Glob(glob) => Some(glob.glob()),
+            NamePattern::Exact(_) | NamePattern::Regex(_) => None,
         }
     }
 
