@@ -185,11 +185,18 @@ pub fn matches(policy: &Policy, dependency: &Dependency) -> Vec<Classification> 
 struct MatchIndex<'p> {
     /// (ecosystem, normalised name) → (technology, rule) of every exact entry.
     exact: HashMap<(Ecosystem, &'p str), Vec<(usize, usize)>>,
-    /// Per ecosystem, its `*` entries as one set (one pass over the name for all of them),
-    /// and the (technology, rule) of each glob of the set, in the set's order.
-    globs: Vec<(Ecosystem, globset::GlobSet, Vec<(usize, usize)>)>,
+    /// Per ecosystem, its `*` entries as one set (one pass over the name for all of them).
+    globs: Vec<GlobRules<globset::GlobSet>>,
     /// (technology, rule) of every other entry (regexes, and globs no set could hold).
     patterns: Vec<(usize, usize)>,
+}
+
+/// The glob entries of one ecosystem: their set (built, or being built) and the (technology,
+/// rule) of each glob, in the set's order.
+struct GlobRules<S> {
+    ecosystem: Ecosystem,
+    set: S,
+    rules: Vec<(usize, usize)>,
 }
 
 impl<'p> MatchIndex<'p> {
@@ -199,7 +206,7 @@ impl<'p> MatchIndex<'p> {
             globs: Vec::new(),
             patterns: Vec::new(),
         };
-        let mut globs: Vec<(Ecosystem, globset::GlobSetBuilder, Vec<(usize, usize)>)> = Vec::new();
+        let mut globs: Vec<GlobRules<globset::GlobSetBuilder>> = Vec::new();
         for (technology, t) in policy.technologies.iter().enumerate() {
             for (rule, entry) in t.matchers.iter().enumerate() {
                 let ecosystem = entry.matcher.ecosystem;
@@ -210,24 +217,37 @@ impl<'p> MatchIndex<'p> {
                         .or_default()
                         .push((technology, rule));
                 } else if let Some(glob) = entry.matcher.glob() {
-                    let at = match globs.iter().position(|(e, _, _)| *e == ecosystem) {
+                    let at = match globs.iter().position(|g| g.ecosystem == ecosystem) {
                         Some(at) => at,
                         None => {
-                            globs.push((ecosystem, globset::GlobSetBuilder::new(), Vec::new()));
+                            globs.push(GlobRules {
+                                ecosystem,
+                                set: globset::GlobSetBuilder::new(),
+                                rules: Vec::new(),
+                            });
                             globs.len() - 1
                         }
                     };
-                    globs[at].1.add(glob.clone());
-                    globs[at].2.push((technology, rule));
+                    globs[at].set.add(glob.clone());
+                    globs[at].rules.push((technology, rule));
                 } else {
                     index.patterns.push((technology, rule));
                 }
             }
         }
-        for (ecosystem, builder, rules) in globs {
-            match builder.build() {
-                Ok(set) => index.globs.push((ecosystem, set, rules)),
-                // Too big for one automaton: each glob on its own, as before sets.
+        for GlobRules {
+            ecosystem,
+            set,
+            rules,
+        } in globs
+        {
+            match set.build() {
+                Ok(set) => index.globs.push(GlobRules {
+                    ecosystem,
+                    set,
+                    rules,
+                }),
+                // Too big for one automaton: each glob on its own.
                 Err(_) => index.patterns.extend(rules),
             }
         }
@@ -247,12 +267,14 @@ impl<'p> MatchIndex<'p> {
             .get(&(dependency.ecosystem, prepared.normalised()))
             .map_or(&[][..], Vec::as_slice);
         let mut globbed = Vec::new();
-        for (ecosystem, set, rules) in &self.globs {
-            if *ecosystem == dependency.ecosystem {
+        for globs in &self.globs {
+            if globs.ecosystem == dependency.ecosystem {
                 globbed.extend(
-                    set.matches(prepared.glob_subject())
+                    globs
+                        .set
+                        .matches(prepared.glob_subject())
                         .into_iter()
-                        .map(|at| rules[at]),
+                        .map(|at| globs.rules[at]),
                 );
             }
         }
