@@ -26,7 +26,7 @@
 
 use crate::cargo_workspace::{is_package_dependency, CargoWorkspaces};
 use crate::manifest::{Lockfile, ManifestKind, Parsed};
-use crate::resolve::{Chains, Dependency, LOCKFILE_SECTION};
+use crate::resolve::{Chains, Dependency};
 use crate::scan::{FileError, ParsedFile};
 use ::cargo_metadata::{
     CargoOpt, DependencyKind, Metadata, MetadataCommand, Node, NodeDep, Package, PackageId,
@@ -351,27 +351,15 @@ impl<'a> Workspace<'a> {
             graph.packages[from].depends_on = edges;
         }
         let chains = Chains::new(&graph, used);
+        let path: std::sync::Arc<str> = std::sync::Arc::from(file.source.path.as_str());
         for (index, package) in lockfile.packages.iter().enumerate() {
             if !in_graph[index] {
                 continue;
             }
-            let (line, column) = file.source.line_column(package.span);
             let direct = package.local || used.contains(&index);
-            out.dependencies.push(Dependency {
-                ecosystem: file.source.kind.ecosystem(),
-                name: package.name.clone(),
-                version: Some(package.version.clone()),
-                requirement: None,
-                file: std::sync::Arc::from(file.source.path.as_str()),
-                line,
-                column,
-                span: package.span,
-                direct,
-                source: package.source.clone(),
-                section: LOCKFILE_SECTION.to_string(),
-                lockfile: Some(std::sync::Arc::from(file.source.path.as_str())),
-                via: if direct { Vec::new() } else { chains.to(index) },
-            });
+            let via = if direct { Vec::new() } else { chains.to(index) };
+            out.dependencies
+                .push(Dependency::locked(file, &path, package, direct, via));
         }
     }
 }

@@ -19,7 +19,7 @@
 //! are read, so a package claimed only as the path dependency of a member that was not read
 //! is read as standalone there.
 
-use crate::manifest::{Manifest, ManifestKind, Parsed};
+use crate::manifest::{ancestors, parent_dir, Manifest, ManifestKind, Parsed};
 use crate::scan::ParsedFile;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -291,21 +291,6 @@ fn is_within(path: &str, dir: &str) -> bool {
         || path
             .strip_prefix(dir)
             .is_some_and(|rest| rest.starts_with('/'))
-}
-
-/// The directory part of a `/`-separated relative path (`""` for the root).
-fn parent_dir(path: &str) -> &str {
-    path.rfind('/').map_or("", |slash| &path[..slash])
-}
-
-/// `dir` and each of its ancestors up to the scanned root (`""`).
-fn ancestors(dir: &str) -> impl Iterator<Item = &str> {
-    let mut next = Some(dir);
-    std::iter::from_fn(move || {
-        let current = next?;
-        next = (!current.is_empty()).then(|| parent_dir(current));
-        Some(current)
-    })
 }
 
 fn join(dir: &str, path: &str) -> String {

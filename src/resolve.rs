@@ -13,7 +13,9 @@
 //! Lockfile packages that no declaration resolves to are the transitive ones.
 
 use crate::cargo_workspace::CargoWorkspaces;
-use crate::manifest::{Declared, Ecosystem, Lockfile, Manifest, ManifestKind, Parsed, Span};
+use crate::manifest::{
+    ancestors, parent_dir, Declared, Ecosystem, Lockfile, Manifest, ManifestKind, Parsed, Span,
+};
 use crate::scan::ParsedFile;
 use serde::Serialize;
 // The fast hasher under the usual names: these maps are keyed by every lockfile entry.
@@ -52,6 +54,32 @@ pub struct Dependency {
 }
 
 impl Dependency {
+    /// A lockfile entry of `file` (whose relative path is `path`) as a dependency.
+    pub(crate) fn locked(
+        file: &ParsedFile,
+        path: &std::sync::Arc<str>,
+        package: &crate::manifest::LockedPackage,
+        direct: bool,
+        via: Vec<String>,
+    ) -> Dependency {
+        let (line, column) = file.source.line_column(package.span);
+        Dependency {
+            ecosystem: file.source.kind.ecosystem(),
+            name: package.name.clone(),
+            version: Some(package.version.clone()),
+            requirement: None,
+            file: path.clone(),
+            line,
+            column,
+            span: package.span,
+            direct,
+            source: package.source.clone(),
+            section: LOCKFILE_SECTION.to_string(),
+            lockfile: Some(path.clone()),
+            via,
+        }
+    }
+
     pub fn is_locked_entry(&self) -> bool {
         self.section == LOCKFILE_SECTION
     }
@@ -150,52 +178,25 @@ pub fn resolve(files: &[ParsedFile]) -> Vec<Dependency> {
         };
         let chains = Chains::new(lockfile, &used[file_index]);
         for (package_index, package) in lockfile.packages.iter().enumerate() {
-            let (line, column) = file.source.line_column(package.span);
             // The project's own packages (workspace members) count as direct: nothing
             // pulls them in, and they are not third-party technologies to report.
             let direct = package.local || used[file_index].contains(&package_index);
-            out.push(Dependency {
-                ecosystem: file.source.kind.ecosystem(),
-                name: package.name.clone(),
-                version: Some(package.version.clone()),
-                requirement: None,
-                file: paths[file_index].clone(),
-                line,
-                column,
-                span: package.span,
+            let via = if direct {
+                Vec::new()
+            } else {
+                chains.to(package_index)
+            };
+            out.push(Dependency::locked(
+                file,
+                &paths[file_index],
+                package,
                 direct,
-                source: package.source.clone(),
-                section: LOCKFILE_SECTION.to_string(),
-                lockfile: Some(paths[file_index].clone()),
-                via: if direct {
-                    Vec::new()
-                } else {
-                    chains.to(package_index)
-                },
-            });
+                via,
+            ));
         }
     }
     out.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     out
-}
-
-/// The directory part of a `/`-separated relative path (`""` for the root).
-fn parent_dir(path: &str) -> &str {
-    path.rfind('/').map_or("", |slash| &path[..slash])
-}
-
-/// `dir` and each of its ancestors up to the scanned root (`""`).
-fn ancestors(dir: &str) -> impl Iterator<Item = &str> {
-    let mut next = Some(dir);
-    std::iter::from_fn(move || {
-        let current = next?;
-        next = if current.is_empty() {
-            None
-        } else {
-            Some(parent_dir(current))
-        };
-        Some(current)
-    })
 }
 
 /// `path` relative to `ancestor` (both `/`-separated, `ancestor` being an ancestor of it).

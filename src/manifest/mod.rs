@@ -408,6 +408,21 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
+/// The directory part of a `/`-separated relative path (`""` for the root).
+pub(crate) fn parent_dir(path: &str) -> &str {
+    path.rfind('/').map_or("", |slash| &path[..slash])
+}
+
+/// `dir` and each of its ancestors up to the scanned root (`""`).
+pub(crate) fn ancestors(dir: &str) -> impl Iterator<Item = &str> {
+    let mut next = Some(dir);
+    std::iter::from_fn(move || {
+        let current = next?;
+        next = (!current.is_empty()).then(|| parent_dir(current));
+        Some(current)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

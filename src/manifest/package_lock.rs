@@ -6,6 +6,7 @@
 //! flattened here to the same `node_modules/a/node_modules/b` paths so that later stages see
 //! one shape. Version 2 carries both: `packages` is the one npm itself reads.
 
+use super::ancestors;
 use super::json::{Hook, Object, Property as ObjectProp, Value};
 use super::package_json::{
     as_str, get, is_non_registry, prop_name, split_alias, unique_properties, JsonObject,
@@ -110,13 +111,10 @@ fn link_dependencies(packages: &mut [LockedPackage]) {
             // nearest first (the root's is `top`).
             dirs.clear();
             if !nesting_dirs.is_empty() {
-                let mut dir = package.install_path.as_str();
-                while !dir.is_empty() {
-                    if nesting_dirs.contains(dir) {
-                        dirs.push(dir);
-                    }
-                    dir = dir.rfind('/').map_or("", |slash| &dir[..slash]);
-                }
+                dirs.extend(
+                    ancestors(&package.install_path)
+                        .filter(|dir| !dir.is_empty() && nesting_dirs.contains(dir)),
+                );
             }
             package
                 .dependencies
