@@ -134,10 +134,7 @@ fn parse_package(query: &str) -> Option<(Ecosystem, &str, Option<&str>)> {
 
 fn location(policy: &Policy, origin: Origin) -> String {
     let file = &policy.files[origin.file];
-    let line = file
-        .text
-        .get(..origin.span.offset.min(file.text.len()))
-        .map_or(1, |t| t.matches('\n').count() + 1);
+    let line = file.line(origin.span.offset);
     format!("{}:{line}", file.path.display())
 }
 

@@ -71,7 +71,17 @@ impl Hasher for FastHasher {
     }
 
     fn finish(&self) -> u64 {
-        self.hash
+        // The multiply moves a word's entropy up, never down: without this the low bits that
+        // pick a bucket depend only on the low bytes of the last word, and keys that differ
+        // in the high bytes of it (`node_modules/p1234` against `node_modules/p1235`) share
+        // buckets by the thousand. MurmurHash3's 64-bit finaliser (xor-shift, multiply, twice)
+        // makes every output bit depend on every input bit, for a few cycles per key.
+        let mut hash = self.hash;
+        hash ^= hash >> 33;
+        hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        hash ^= hash >> 33;
+        hash = hash.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        hash ^ (hash >> 33)
     }
 }
 
@@ -90,5 +100,25 @@ mod tests {
         assert_eq!(map.get("abcdefgj"), None);
         let hash = |text: &str| FastBuild.hash_one(text);
         assert_ne!(hash("node_modules/a"), hash("node_modules/b"));
+    }
+
+    /// Keys that differ only in the high bytes of their last word (a number at the end of an
+    /// install path) must still land in different buckets, which hashbrown picks from the low
+    /// bits: without the final rotation, 10,000 such keys shared about a thousand of 4,096
+    /// buckets and a 600,000-entry lockfile spent most of its scan comparing keys.
+    #[test]
+    fn low_bits_spread_over_keys_that_differ_late() {
+        for prefix in [
+            "node_modules/p",
+            "node_modules/pk",
+            "node_modules/pkg-",
+            "a",
+        ] {
+            let buckets: HashSet<u64> = (0..10_000)
+                .map(|i| FastBuild.hash_one(format!("{prefix}{i}")) & 0xfff)
+                .collect();
+            // 10,000 random keys fill 3,740 of 4,096 buckets on average.
+            assert!(buckets.len() > 3_600, "{prefix}: {} buckets", buckets.len());
+        }
     }
 }

@@ -31,7 +31,6 @@ use scan::{Exclusions, FileError};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 /// What a scan of one repository found, before any policy is applied.
 #[derive(Debug)]
@@ -43,7 +42,7 @@ pub struct Scan {
     /// Files that could not be read or parsed.
     pub errors: Vec<FileError>,
     /// The text of every manifest that was read, by relative path, for reports that quote it.
-    pub sources: BTreeMap<String, Arc<str>>,
+    pub sources: BTreeMap<String, lines::SourceText>,
     /// The scanned directory relative to the top of its git work tree (`services/api/`, or
     /// empty at the top or outside a repository): what code hosts need in front of paths.
     pub repo_prefix: String,
@@ -177,10 +176,16 @@ pub fn scan(target: &Target, policy: Option<&Policy>, cargo_metadata: bool) -> S
         crate::cargo_metadata::resolve(target.base(), &walked.files, &dependencies)
             .apply(&mut dependencies, &mut errors);
     }
-    let mut sources: BTreeMap<String, Arc<str>> = walked
+    let mut sources: BTreeMap<String, lines::SourceText> = walked
         .files
         .iter()
-        .map(|file| (file.source.path.clone(), file.source.text.clone()))
+        .map(|file| {
+            let source = lines::SourceText {
+                text: file.source.text.clone(),
+                lines: file.source.lines.clone(),
+            };
+            (file.source.path.clone(), source)
+        })
         .collect();
     sources.extend(walked.failed_sources);
     // The parse trees are not needed any more, and freeing a big lockfile's takes as long as

@@ -7,7 +7,7 @@
 //! [`FileError`]; the others are still parsed.
 
 use crate::fasthash::FastSet;
-use crate::lines::LineIndex;
+use crate::lines::{LineIndex, SourceText};
 use crate::manifest::{Ecosystem, ManifestKind, Parsed, Span};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::WalkBuilder;
@@ -88,7 +88,7 @@ pub struct SourceFile {
     pub path: String,
     pub kind: ManifestKind,
     pub text: Arc<str>,
-    pub lines: LineIndex,
+    pub lines: Arc<LineIndex>,
 }
 
 impl SourceFile {
@@ -121,7 +121,7 @@ pub struct Walked {
     pub files: Vec<ParsedFile>,
     pub errors: Vec<FileError>,
     /// The text of files that failed to parse, for diagnostics that show the line.
-    pub failed_sources: Vec<(String, Arc<str>)>,
+    pub failed_sources: Vec<(String, SourceText)>,
 }
 
 /// Finds every manifest under `root` (or `root` itself when it is a file) and parses it.
@@ -420,7 +420,12 @@ fn parse_sources(
                 let (line, column, span, text) = match location {
                     Some((span, text, lines)) => {
                         let (line, column) = lines.line_column(&text, span.offset);
-                        (Some(line), Some(column), Some(span), Some(text))
+                        (
+                            Some(line),
+                            Some(column),
+                            Some(span),
+                            Some(SourceText { text, lines }),
+                        )
                     }
                     None => (None, None, None, None),
                 };
@@ -500,7 +505,7 @@ pub fn is_walked_path(relative: &str) -> bool {
 }
 
 type ParseResult =
-    Result<(Arc<str>, LineIndex, Parsed), (String, Option<(Span, Arc<str>, LineIndex)>)>;
+    Result<(Arc<str>, Arc<LineIndex>, Parsed), (String, Option<(Span, Arc<str>, Arc<LineIndex>)>)>;
 
 /// The largest manifest techpolicy reads. Real lockfiles of very large monorepos reach tens
 /// of megabytes; anything far beyond is not a manifest, and reading it whole would cost
@@ -555,7 +560,7 @@ fn parse_bytes(bytes: &[u8], kind: ManifestKind, wanted: Option<&FastSet<String>
     const LINES_APART: usize = 1024 * 1024;
     let (lines, parsed) = if text.len() >= LINES_APART {
         std::thread::scope(|scope| {
-            let lines = scope.spawn(|| LineIndex::new(&text));
+            let lines = scope.spawn(|| Arc::new(LineIndex::new(&text)));
             let parsed = parse_text(&text, kind, wanted);
             let lines = lines
                 .join()
@@ -563,7 +568,10 @@ fn parse_bytes(bytes: &[u8], kind: ManifestKind, wanted: Option<&FastSet<String>
             (lines, parsed)
         })
     } else {
-        (LineIndex::new(&text), parse_text(&text, kind, wanted))
+        (
+            Arc::new(LineIndex::new(&text)),
+            parse_text(&text, kind, wanted),
+        )
     };
     match parsed {
         Ok(parsed) => Ok((text, lines, parsed)),

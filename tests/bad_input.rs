@@ -6,8 +6,35 @@ use crate::util::{run, techpolicy, TempRepo, EXAMPLE_POLICY};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+/// A package-lock.json of `entries` packages written on one line, as some generators write
+/// it, with `mongoose` among them: about 80 bytes an entry, so 600,000 make a 50 MB file.
+/// Every span of it is on line 1, so a column counted from the line's start makes a scan of
+/// it quadratic.
+pub fn one_line_lock(entries: usize) -> String {
+    let mut lock = String::with_capacity(entries * 90);
+    lock.push_str(
+        "{\"name\":\"big\",\"version\":\"1.0.0\",\"lockfileVersion\":3,\"requires\":true,\
+         \"packages\":{\"\":{\"name\":\"big\",\"version\":\"1.0.0\",\
+         \"dependencies\":{\"p0\":\"^1.0.0\",\"mongoose\":\"^8.0.0\"}}",
+    );
+    for i in 0..entries {
+        lock.push_str(&format!(
+            ",\"node_modules/p{i}\":{{\"version\":\"1.{}.{}\",\
+             \"resolved\":\"https://registry.example/p{i}.tgz\"}}",
+            i % 50,
+            i % 7
+        ));
+    }
+    lock.push_str(
+        ",\"node_modules/mongoose\":{\"version\":\"8.0.3\",\
+         \"resolved\":\"https://registry.example/mongoose-8.0.3.tgz\"}}}",
+    );
+    lock
+}
+
 fn bad_repository() -> TempRepo {
     let long_description = "x".repeat(10 * 1024 * 1024);
+    let one_line_lock = one_line_lock(600_000);
     let deep_json = format!("{{\"a\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000));
     let repo = TempRepo::new(&[
         ("techpolicy.toml", EXAMPLE_POLICY),
@@ -20,6 +47,12 @@ fn bad_repository() -> TempRepo {
             &format!("{{\"description\": \"{long_description}\", \"dependencies\": {{\"mongoose\": \"8\"}}}}"),
         ),
         ("continuations/Dockerfile", &"\\\n".repeat(10_000)),
+        // 50 MB on one line: read in linear time, its findings at line 1 with their columns.
+        (
+            "oneline/package.json",
+            "{\"name\":\"big\",\"dependencies\":{\"p0\":\"^1.0.0\",\"mongoose\":\"^8.0.0\"}}",
+        ),
+        ("oneline/package-lock.json", &one_line_lock),
         // Broken files: each must be named in a diagnostic.
         ("truncated/package.json", "{\n  \"dependencies\": {\n    \"mongoose\": \"^8"),
         ("malformed/Cargo.toml", "[package]\nname = \"x\"\n[dependencies\nserde = \"1\"\n"),
@@ -130,6 +163,7 @@ fn every_bad_file_is_named_and_every_good_file_still_checked() {
             ("crlf/Cargo.toml".to_string(), 5),
             ("good/package.json".to_string(), 1),
             ("longline/package.json".to_string(), 1),
+            ("oneline/package.json".to_string(), 1),
         ]
     );
 
@@ -168,9 +202,22 @@ fn inventory_reports_bad_files_and_lists_the_rest() {
         .iter()
         .map(|d| d["name"].as_str().expect("name"))
         .collect();
-    assert_eq!(
-        names.iter().filter(|n| **n == "mongoose").count(),
-        2,
-        "{names:?}"
-    );
+    // The declarations in good/, longline/ and oneline/, and the one-line lock's entry.
+    assert_eq!(names.iter().filter(|n| **n == "mongoose").count(), 4);
+    // Every entry of the one-line lock is listed, at line 1, each at its own column.
+    let oneline: Vec<&Value> = document["dependencies"]
+        .as_array()
+        .expect("dependencies")
+        .iter()
+        .filter(|d| d["file"] == "oneline/package-lock.json")
+        .collect();
+    assert_eq!(oneline.len(), 600_001);
+    assert!(oneline.iter().all(|d| d["line"] == 1));
+    let lock = one_line_lock(600_000);
+    let last = oneline
+        .iter()
+        .find(|d| d["name"] == "p599999")
+        .expect("the last entry");
+    let key = lock.find("\"node_modules/p599999\"").expect("key");
+    assert_eq!(last["column"].as_u64(), Some(key as u64 + 1));
 }

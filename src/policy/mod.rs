@@ -37,6 +37,19 @@ pub struct PolicyFile {
     /// The path as it was found or given (extended files: joined to their parent's directory).
     pub path: PathBuf,
     pub text: Arc<str>,
+    pub lines: crate::lines::LineIndex,
+}
+
+impl PolicyFile {
+    pub fn new(path: PathBuf, text: Arc<str>) -> PolicyFile {
+        let lines = crate::lines::LineIndex::new(&text);
+        PolicyFile { path, text, lines }
+    }
+
+    /// The 1-based line of `offset`.
+    pub fn line(&self, offset: usize) -> usize {
+        self.lines.line(offset.min(self.text.len()))
+    }
 }
 
 /// Where an entry was written.
@@ -255,13 +268,7 @@ impl PolicyIssue {
     /// The 1-based line of the primary location.
     pub fn line(&self) -> Option<usize> {
         let (file, span, _) = self.at.as_ref()?;
-        let text = &file.text;
-        Some(
-            text.get(..span.offset.min(text.len()))?
-                .matches('\n')
-                .count()
-                + 1,
-        )
+        Some(file.line(span.offset))
     }
 }
 
@@ -462,10 +469,7 @@ struct Loader<'r> {
 
 impl Loader<'_> {
     fn layer(&mut self, path: &Path, text: String, _from: Option<(&Arc<PolicyFile>, &Text)>) {
-        let file = Arc::new(PolicyFile {
-            path: path.to_path_buf(),
-            text: Arc::from(text),
-        });
+        let file = Arc::new(PolicyFile::new(path.to_path_buf(), Arc::from(text)));
         let layer = raw::read(&file, &mut self.issues);
         self.stack.push(normalise(path));
         for base in &layer.extends {

@@ -53,7 +53,7 @@ fn finding_command(outcome: &CheckOutcome, f: &Finding) -> String {
         ("line", f.line.max(1).to_string()),
         ("col", f.column.max(1).to_string()),
     ];
-    let source = outcome.scan.sources.get(&f.file).map(|s| &**s);
+    let source = outcome.scan.sources.get(&f.file);
     if let Some(end) = super::end_column(source, f) {
         properties.push(("endColumn", end.to_string()));
     }

@@ -3,6 +3,7 @@
 //! shows files that could not be parsed and invalid policies.
 
 use crate::evaluate::{Finding, Severity};
+use crate::lines::{LineIndex, SourceText};
 use crate::manifest::Span;
 use crate::policy::{IssueSeverity, PolicyError, PolicyIssue};
 use crate::scan::FileError;
@@ -54,15 +55,13 @@ pub fn render_check(outcome: &CheckOutcome, style: Style) -> String {
     let handler = style.handler();
     let mut out = String::new();
     for finding in &outcome.findings {
+        // A line too long to quote is named instead (the renderer cannot draw it anyway).
         let source = outcome
             .scan
             .sources
             .get(&finding.file)
-            .cloned()
-            .unwrap_or_else(|| Arc::from(""));
-        // A line too long to quote is named instead (the renderer cannot draw it anyway).
-        let source = quotable(&source, finding.span)
-            .then(|| Excerpt::around(&finding.file, source, finding.span, Some(finding.line)));
+            .filter(|source| quotable(&source.text, &source.lines, finding.span))
+            .map(|source| Excerpt::around(&finding.file, source, finding.span));
         let diagnostic = FindingDiagnostic { finding, source };
         render(&handler, &diagnostic, &mut out);
     }
@@ -75,17 +74,18 @@ pub fn render_check(outcome: &CheckOutcome, style: Style) -> String {
 /// Files that could not be read or parsed.
 pub fn render_file_errors(
     errors: &[FileError],
-    sources: &std::collections::BTreeMap<String, Arc<str>>,
+    sources: &std::collections::BTreeMap<String, SourceText>,
     style: Style,
 ) -> String {
     let handler = style.handler();
     let mut out = String::new();
     for error in errors {
         // A line too long to quote is named instead (the renderer cannot draw it anyway).
-        let source = sources
-            .get(&error.file)
-            .cloned()
-            .filter(|text| error.span.is_some_and(|span| quotable(text, span)));
+        let source = sources.get(&error.file).filter(|source| {
+            error
+                .span
+                .is_some_and(|span| quotable(&source.text, &source.lines, span))
+        });
         let location = match (&source, error.line, error.column) {
             (None, Some(line), Some(column)) => format!(" (line {line}, column {column})"),
             _ => String::new(),
@@ -99,9 +99,9 @@ pub fn render_file_errors(
                     .collect(),
                 None => Vec::new(),
             },
-            source: source.and_then(|text| {
+            source: source.and_then(|source| {
                 let span = error.span?;
-                Some(Excerpt::around(&error.file, text, span, error.line))
+                Some(Excerpt::around(&error.file, source, span))
             }),
             ..SourceDiagnostic::plain(
                 format!("cannot parse {}: {}{location}", error.file, error.message),
@@ -168,17 +168,13 @@ fn issue_diagnostic(issue: &PolicyIssue) -> SourceDiagnostic {
     };
     if let Some((file, span, _)) = &issue.at {
         // A line too long to quote is named instead (the renderer cannot draw it anyway).
-        if !quotable(&file.text, *span) {
+        if !quotable(&file.text, &file.lines, *span) {
             let line = issue.line().unwrap_or(1);
             diagnostic.message = format!("{} (at {}:{line})", issue.message, file.path.display());
             return diagnostic;
         }
     }
     if let Some((file, span, label)) = &issue.at {
-        diagnostic.source = Some(Excerpt::whole(
-            &file.path.display().to_string(),
-            file.text.clone(),
-        ));
         diagnostic.labels.push((*span, label.clone()));
         for (other, span, label) in &issue.also {
             if Arc::ptr_eq(other, file) {
@@ -186,15 +182,24 @@ fn issue_diagnostic(issue: &PolicyIssue) -> SourceDiagnostic {
             } else {
                 diagnostic.related.push(SourceDiagnostic {
                     severity: miette::Severity::Advice,
-                    source: Some(Excerpt::whole(
+                    source: Some(Excerpt::covering(
                         &other.path.display().to_string(),
-                        other.text.clone(),
+                        &other.text,
+                        &other.lines,
+                        &[*span],
                     )),
                     labels: vec![(*span, label.clone())],
                     ..SourceDiagnostic::plain(format!("see {}", other.path.display()), "")
                 });
             }
         }
+        let spans: Vec<Span> = diagnostic.labels.iter().map(|(span, _)| *span).collect();
+        diagnostic.source = Some(Excerpt::covering(
+            &file.path.display().to_string(),
+            &file.text,
+            &file.lines,
+            &spans,
+        ));
     }
     diagnostic
 }
@@ -276,18 +281,18 @@ fn render(handler: &GraphicalReportHandler, diagnostic: &dyn Diagnostic, out: &m
 const MAX_QUOTED_LINE: usize = 1_000;
 
 /// Whether the lines around `span` are short enough to quote.
-fn quotable(text: &str, span: Span) -> bool {
+fn quotable(text: &str, lines: &LineIndex, span: Span) -> bool {
+    let (start, end) = bounds(text, span);
+    let line_start = lines.line_range(text, lines.line(start)).start;
+    let line_end = lines.line_range(text, lines.line(end)).end;
+    line_end - line_start <= MAX_QUOTED_LINE
+}
+
+/// A span's start and end, clamped to the text.
+fn bounds(text: &str, span: Span) -> (usize, usize) {
     let start = span.offset.min(text.len());
     let end = span.offset.saturating_add(span.len).min(text.len());
-    let line_start = text
-        .get(..start)
-        .and_then(|t| t.rfind('\n'))
-        .map_or(0, |i| i + 1);
-    let line_end = text
-        .get(end..)
-        .and_then(|t| t.find('\n'))
-        .map_or(text.len(), |i| end + i);
-    line_end - line_start <= MAX_QUOTED_LINE
+    (start, end)
 }
 
 /// The lines around one span of a file, for miette to quote with the file's own line numbers.
@@ -307,63 +312,48 @@ impl Excerpt {
     /// Lines of context quoted on either side of a span; at least the renderer's (one).
     const CONTEXT_LINES: usize = 2;
 
-    /// The excerpt around `span` in `text`, named `name`. `line` (1-based, of the span's start)
-    /// spares counting the lines before it when the caller knows it.
-    fn around(name: &str, text: Arc<str>, span: Span, line: Option<usize>) -> NamedSource<Excerpt> {
-        let bytes = text.as_bytes();
-        let start = span.offset.min(bytes.len());
-        let end = span.offset.saturating_add(span.len).min(bytes.len());
-        // Back to the start of the span's line, then CONTEXT_LINES more lines.
-        let mut from = start;
-        let mut lines_back = 0;
-        loop {
-            from = bytes[..from]
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |newline| newline + 1);
-            if from == 0 || lines_back == Self::CONTEXT_LINES {
+    /// The excerpt around `span` in `source`, named `name`.
+    fn around(name: &str, source: &SourceText, span: Span) -> NamedSource<Excerpt> {
+        Self::covering(name, &source.text, &source.lines, &[span])
+    }
+
+    /// The whole lines from CONTEXT_LINES before the first of `spans` to CONTEXT_LINES after
+    /// the last, found through the file's line index: never by reading from a span back to
+    /// its line's start, which on a file written on one line costs the whole line per finding.
+    fn covering(
+        name: &str,
+        text: &Arc<str>,
+        lines: &LineIndex,
+        spans: &[Span],
+    ) -> NamedSource<Excerpt> {
+        let first = spans
+            .iter()
+            .map(|&span| lines.line(bounds(text, span).0))
+            .min()
+            .unwrap_or(1);
+        let last = spans
+            .iter()
+            .map(|&span| lines.line(bounds(text, span).1))
+            .max()
+            .unwrap_or(1);
+        let from_line = first.saturating_sub(Self::CONTEXT_LINES).max(1);
+        let from = lines.line_range(text, from_line).start;
+        // Past the line break of the last span's line, then CONTEXT_LINES more lines.
+        let mut to = text.len();
+        for line in last..=last + Self::CONTEXT_LINES {
+            let range = lines.line_range(text, line);
+            if range.end >= text.len() {
+                to = text.len();
                 break;
             }
-            from -= 1;
-            lines_back += 1;
+            to = range.end + 1;
         }
-        // Forward past the end of the span's last line, then CONTEXT_LINES more lines.
-        let mut to = end;
-        for _ in 0..=Self::CONTEXT_LINES {
-            match bytes[to..].iter().position(|&b| b == b'\n') {
-                Some(newline) => to += newline + 1,
-                None => {
-                    to = bytes.len();
-                    break;
-                }
-            }
-        }
-        let span_line = match line {
-            Some(line) => line.saturating_sub(1),
-            None => bytes[..start].iter().filter(|&&b| b == b'\n').count(),
-        };
-        let first_line = span_line.saturating_sub(lines_back);
         NamedSource::new(
             name,
             Excerpt {
-                text,
+                text: text.clone(),
                 range: from..to,
-                first_line,
-            },
-        )
-    }
-}
-
-impl Excerpt {
-    /// The whole of a small file (a policy), for diagnostics with labels all over it.
-    fn whole(name: &str, text: Arc<str>) -> NamedSource<Excerpt> {
-        let range = 0..text.len();
-        NamedSource::new(
-            name,
-            Excerpt {
-                text,
-                range,
-                first_line: 0,
+                first_line: from_line - 1,
             },
         )
     }
@@ -647,20 +637,18 @@ mod tests {
                 .collect::<String>()
                 + "last line without a newline",
         );
-        let index = crate::lines::LineIndex::new(&text);
+        let source = SourceText::new(text.clone());
         let mut offsets: Vec<usize> = text.match_indices("line").map(|(at, _)| at).collect();
         offsets.push(text.len() - 4);
+        // Spans that end at a line break, and one that reaches past the end.
+        offsets.extend(text.match_indices('\n').map(|(at, _)| at).take(5));
         for offset in offsets {
-            for len in [0, 4, 12] {
+            for len in [0, 1, 4, 12, 40] {
                 let len = len.min(text.len() - offset);
                 let span = Span { offset, len };
                 let whole = Labelled(NamedSource::new("file", text.clone()), span);
-                let (line, _) = index.line_column(&text, offset);
-                for known in [Some(line), None] {
-                    let excerpt =
-                        Labelled(Excerpt::around("file", text.clone(), span, known), span);
-                    assert_eq!(draw(&excerpt), draw(&whole), "offset {offset} len {len}");
-                }
+                let excerpt = Labelled(Excerpt::around("file", &source, span), span);
+                assert_eq!(draw(&excerpt), draw(&whole), "offset {offset} len {len}");
             }
         }
     }

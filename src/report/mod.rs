@@ -33,6 +33,7 @@ pub enum InventoryFormat {
 }
 
 use crate::evaluate::{display_path, Finding};
+use crate::lines::SourceText;
 use crate::policy::PolicyIssue;
 use crate::CheckOutcome;
 use std::path::Path;
@@ -88,15 +89,17 @@ pub(crate) fn policy_location(
 
 /// The exclusive end column of a finding whose span lies on one line, counted in characters
 /// as its start column is; None when the source or the span cannot say.
-pub(crate) fn end_column(source: Option<&str>, f: &Finding) -> Option<usize> {
-    let text = source?;
+pub(crate) fn end_column(source: Option<&SourceText>, f: &Finding) -> Option<usize> {
+    let source = source?;
+    let text = &*source.text;
     let start = f.span.offset;
     let covered = text.get(start..start.checked_add(f.span.len)?)?;
     if covered.is_empty() || covered.contains('\n') {
         return None;
     }
     // The reported column must be the span's own start, or the two describe different things.
-    let line_start = text.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
-    let column = text.get(line_start..start)?.chars().count() + 1;
-    (column == f.column).then(|| column + covered.trim_end_matches('\r').chars().count())
+    let (_, column) = source.line_column(start);
+    let covered = covered.trim_end_matches('\r');
+    let width = source.lines.char_len(text, start..start + covered.len());
+    (column == f.column).then_some(column + width)
 }

@@ -309,7 +309,7 @@ fn result(
 ) -> Value {
     let (rule_index, rule) = rules.of(f);
     let uri = super::repo_path(outcome, &f.file);
-    let source = outcome.scan.sources.get(&f.file).map(|s| &**s);
+    let source = outcome.scan.sources.get(&f.file);
     let mut region = Map::new();
     region.insert("startLine".into(), json!(f.line.max(1)));
     region.insert("startColumn".into(), json!(f.column.max(1)));
