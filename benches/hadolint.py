@@ -46,14 +46,14 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-# The names compared: the Dockerfile names both tools accept. (The corpus also holds files named
-# Containerfile.*, which techpolicy does not read; the report counts them.)
+# The names compared: the Dockerfile names techpolicy reads (hadolint reads any file it is given).
 def is_dockerfile_name(name: str) -> bool:
     return (
         name in ("Dockerfile", "Containerfile")
         or name.endswith(".Dockerfile")
         or name.startswith("Dockerfile.")
         or name.endswith(".dockerfile")
+        or name.startswith("Containerfile.")
     )
 
 
@@ -63,9 +63,6 @@ CAUSES = {
     "file (a global ARG default, or `${V:-default}`); techpolicy judges the value, substituted as "
     "BuildKit does, hadolint the text as written (`$REPO:tag` has no registry, so hadolint takes "
     "it for Docker Hub)",
-    "copy-from-variable": "`COPY --from=$X` with a global ARG default: techpolicy judges the "
-    "substituted value, hadolint the text as written (BuildKit substitutes no variable in "
-    "--from, and Buildah uses the stage's ARGs: see the report)",
     "stage-variable": "a reference with a variable that has the shape of earlier stages' names "
     "(`FROM build-${BUILD}` after `FROM ... AS build-a`, the stage-picked-by-ARG pattern): "
     "techpolicy takes it for a stage, hadolint for an image",
@@ -88,12 +85,7 @@ CAUSES = {
     "stage-index": "`COPY --from=0`: a stage index for Docker, skipped by techpolicy; hadolint "
     "2.15 checks it as an image named `0` on Docker Hub",
     "run-mount-from": "`RUN --mount=from=IMAGE`: checked by hadolint 2.15, not read by techpolicy",
-    "techpolicy-skipped-file": "techpolicy did not read the named file: among several named "
-    "files, one under a directory called `target`, `node_modules` or `.git` (below their common "
-    "directory) is dropped without a word (a techpolicy bug, see the report)",
 }
-
-SKIPPED_DIRS = {".git", "node_modules", "target"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -316,9 +308,6 @@ def main() -> int:
                     per_repo[repo] += 1
     if not files:
         sys.exit(f"error: no Dockerfiles under {corpus}")
-    containerfile_dot = sum(
-        1 for _, _, names in os.walk(corpus) for n in names if n.startswith("Containerfile.")
-    )
 
     with tempfile.TemporaryDirectory(prefix="techpolicy-hadolint-") as tmp:
         policy, config = write_configs(tmp, trusted)
@@ -407,13 +396,10 @@ def main() -> int:
             e["file"] = os.path.join(common, e["file"]) if common else e["file"]
             unexplained.append(f"techpolicy could not read {e['file']}: {e['message']}")
 
-    # Files techpolicy's multi-file check did not read (see the cause techpolicy-skipped-file).
-    skipped = [f for f in files
-               if SKIPPED_DIRS & set(os.path.relpath(os.path.dirname(f), common or ".").split("/"))]
-    if tp_out["summary"]["files"] != len(files) - len(skipped):
+    # techpolicy reads every file it is named, wherever it is.
+    if tp_out["summary"]["files"] != len(files):
         unexplained.append(
-            f"techpolicy read {tp_out['summary']['files']} files of {len(files)} named "
-            f"({len(skipped)} expected to be skipped)"
+            f"techpolicy read {tp_out['summary']['files']} files of {len(files)} named"
         )
 
     def inventory_entry(unit: Unit) -> dict | None:
@@ -437,11 +423,9 @@ def main() -> int:
             return "run-mount-from" if hl else None
         if tp and unit.file in hl_parse_errors:
             return "hadolint-parse-error"
-        if hl and unit.file in skipped:
-            return "techpolicy-skipped-file"
         # Either way: techpolicy judged the substituted value, hadolint the text.
-        if "$" in unit.image and entry and not entry["source"]:
-            return "variable-substitution" if unit.kind == "FROM" else "copy-from-variable"
+        if "$" in unit.image and entry and not (entry["source"] or "").startswith("unresolved"):
+            return "variable-substitution"
         if tp:
             registry = docker_registry(unit.tp[0]["package"])
             if (registry == "localhost" or (":" in registry and "." not in registry)) \
@@ -470,10 +454,7 @@ def main() -> int:
     print(f"trusted registries: {' '.join(trusted)}")
     print(f"files: {len(files)} (" + ", ".join(f"{r} {n}" for r, n in sorted(per_repo.items())) + ")")
     print(f"  hadolint could not parse {len(hl_parse_errors)} of them (DL1000); "
-          f"techpolicy check read {tp_out['summary']['files']}"
-          + (f" (skipped: {', '.join(skipped)})" if skipped else ""))
-    if containerfile_dot:
-        print(f"  not compared: {containerfile_dot} files named Containerfile.* (techpolicy does not read that name)")
+          f"techpolicy check read {tp_out['summary']['files']}")
 
     totals = {}
     for kind in ("FROM", "COPY --from", "RUN --mount"):
@@ -513,9 +494,9 @@ def main() -> int:
                         not_images["a stage name with a variable"] += 1
                     else:
                         unexplained.append(f"{kind} {u.file}:{u.line} {u.image}: techpolicy declares no image")
-                elif u.file not in skipped:
+                else:
                     # `check` must agree with `inventory` on every reference.
-                    expected = entry["status"] is None and not entry["source"]
+                    expected = entry["status"] is None and not (entry["source"] or "").startswith("unresolved")
                     if expected != bool(u.tp):
                         unexplained.append(f"{kind} {u.file}:{u.line}: check and inventory disagree")
             mapped = {(u.file, d["line"]) for u in selected for d in [inventory_entry(u)] if d}

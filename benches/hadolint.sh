@@ -5,8 +5,8 @@
 #   bash benches/hadolint.sh [CORPUS_DIR] [RUNS]
 #
 # CORPUS_DIR (default: ../shared/corpus/repos beside the repository) holds one directory per
-# repository; every file named Dockerfile, Containerfile, *.Dockerfile, Dockerfile.* or
-# *.dockerfile in them is checked. RUNS (default 9, or $RUNS): timed runs of each tool,
+# repository; every file named Dockerfile, Containerfile, *.Dockerfile, Dockerfile.*,
+# *.dockerfile or Containerfile.* in them is checked. RUNS (default 9, or $RUNS): timed runs of each tool,
 # alternating, after one warm-up. Environment:
 #   TRUSTED_REGISTRIES  space-separated registries to trust (default: docker.io, so images from
 #                       ghcr.io, quay.io, mcr.microsoft.com, gcr.io ... are findings)

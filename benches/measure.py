@@ -21,6 +21,7 @@ import time
 MANIFEST_GLOBS = [
     "Cargo.toml", "Cargo.lock", "package.json", "package-lock.json", "npm-shrinkwrap.json",
     "yarn.lock", "pnpm-lock.yaml", "Dockerfile", "*.Dockerfile", "Dockerfile.*", "Containerfile",
+    "Containerfile.*", "*.dockerfile",
     "compose.yaml", "compose.yml", "docker-compose*.yml", "docker-compose*.yaml",
 ]
 

@@ -48,6 +48,9 @@ pub struct Candidate<'a> {
 pub struct Prepared<'a> {
     pub candidate: Candidate<'a>,
     normalised: std::borrow::Cow<'a, str>,
+    /// False for an image "name" no image can have: an unresolved reference as written
+    /// (`${BASE}`, `$REGISTRY/app`), which matches no entry (see [`docker::is_image_name`]).
+    matchable: bool,
 }
 
 impl<'a> Prepared<'a> {
@@ -70,9 +73,14 @@ impl<'a> Prepared<'a> {
             Ecosystem::Cargo => normalise_crate_name(candidate.name).into(),
             Ecosystem::Npm => candidate.name.into(),
         };
+        let matchable = match candidate.ecosystem {
+            Ecosystem::Docker => docker::is_image_name(candidate.name),
+            Ecosystem::Cargo | Ecosystem::Npm => true,
+        };
         Prepared {
             candidate,
             normalised,
+            matchable,
         }
     }
 }
@@ -164,6 +172,7 @@ impl Matcher {
     /// policy's matchers: normalising allocates, and a policy has dozens of matchers.
     pub fn matches_prepared(&self, prepared: &Prepared<'_>) -> bool {
         prepared.candidate.ecosystem == self.ecosystem
+            && prepared.matchable
             && self.name_matches(prepared)
             && self.version_matches(&prepared.candidate)
     }
@@ -339,6 +348,21 @@ pub mod docker {
         } else {
             format!("{registry}/{path}")
         }
+    }
+
+    /// Whether `name` can be an image's name: the characters of Docker's reference grammar
+    /// (letters, digits, `.`, `_`, `-`, `/` between components, `:` before a registry's port,
+    /// brackets around an IPv6 registry address). An unresolved reference is reported as
+    /// written (`${BASE}`, `$REGISTRY/app:1`, `'unterminated`) and always holds a `$` or a
+    /// quote: what the build will pull is unknown, so it must not be taken for a Docker Hub
+    /// image that a glob or a regex happens to match ("unresolved, not guessed").
+    /// Surrounding blanks are ignored, as [`canonical_name`] ignores them.
+    pub fn is_image_name(name: &str) -> bool {
+        let name = name.trim();
+        !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-/:[]".contains(&b))
     }
 
     /// The short name Docker shows (`<registry>/library/mongo` → `mongo`).
@@ -571,6 +595,51 @@ mod tests {
             None,
             None
         )));
+    }
+
+    #[test]
+    fn unresolved_image_references_match_no_rule() {
+        // As the Dockerfile and compose readers report them: the text as written. A glob or a
+        // regex written for Docker Hub images would otherwise take `${BASE}` for one.
+        let rules = [
+            m("docker:/.*/"),
+            m("docker:/library//"),
+            m("docker:*"),
+            m("docker:**"),
+            m("docker:library/*"),
+            m("docker:*/*"),
+        ];
+        for name in [
+            "${BASE}",
+            "$BASE",
+            "${REGISTRY}/app:${VERSION:?required}",
+            "node:${VERSION}-alpine",
+            "'unterminated",
+            "a b",
+            "",
+        ] {
+            for rule in &rules {
+                assert!(
+                    !rule.matches(&candidate(Ecosystem::Docker, name, None, None)),
+                    "{name}"
+                );
+            }
+        }
+        // The same rules still match resolved names.
+        for rule in &rules {
+            assert!(rule.matches(&candidate(Ecosystem::Docker, "mongo", Some("7"), None)));
+        }
+        assert!(docker::is_image_name("registry.example:5000/team/app"));
+        assert!(docker::is_image_name("[::1]:5000/app"));
+        assert!(!docker::is_image_name("a$b"));
+    }
+
+    #[test]
+    fn an_image_with_an_unknown_tag_matches_a_ban_but_no_requirement() {
+        let image = candidate(Ecosystem::Docker, "mongo", None, None);
+        assert!(m("docker:mongo").matches(&image));
+        assert!(!m("docker:mongo@>=5").matches(&image));
+        assert!(!m("docker:mongo@<5").matches(&image));
     }
 
     #[test]

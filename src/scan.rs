@@ -235,7 +235,7 @@ fn join_relative(dir: &str, reference: &str) -> Option<String> {
 /// directories and above, up to `base`, and the manifests beside a named lockfile. Returns the
 /// parse results and the relative paths of the named files, the only ones findings should be
 /// reported for. Excluded files are skipped even when named: pre-commit names every staged
-/// file.
+/// file. Files under the directories the walk always skips are read when named.
 ///
 /// This is the pre-commit path, which must feel instant in a monorepo whose root lockfile
 /// runs to megabytes: an npm lockfile read only for context keeps just the entries the named
@@ -267,10 +267,12 @@ pub fn walk_files(
         let Some(kind) = ManifestKind::detect(name) else {
             continue;
         };
-        if !is_walked_path(&relative)
-            || filter
-                .as_ref()
-                .is_some_and(|f| f.is_excluded(Path::new(&relative)))
+        // A file under a directory the walk skips (`target/`, `node_modules/`, `.git/`) is
+        // read all the same: naming it says it matters, as ripgrep searches an ignored file
+        // it is given.
+        if filter
+            .as_ref()
+            .is_some_and(|f| f.is_excluded(Path::new(&relative)))
         {
             continue;
         }

@@ -279,6 +279,7 @@ fn pre_commit_hook_files_pattern_covers_every_manifest_name() {
         "api.Dockerfile",
         "base.dockerfile",
         "Dockerfile.prod",
+        "Containerfile.fedora",
         "compose.yaml",
         "compose.yml",
         "docker-compose.yml",

@@ -7,6 +7,7 @@ mod cargo;
 mod check;
 mod conformance;
 mod corpus;
+mod docker_corners;
 mod hostile;
 mod inventory;
 mod options;

@@ -150,16 +150,8 @@ pub fn parse(text: &str) -> Result<Manifest, ParseError> {
                     let Some(value) = &flag.value else {
                         continue;
                     };
-                    // A number is a stage index (`COPY --from=0`), not an image.
-                    if value.is_empty() || value.bytes().all(|b| b.is_ascii_digit()) {
-                        continue;
-                    }
-                    let reference = Reference {
-                        raw: value,
-                        span: instruction.logical.span(flag.value_range.clone()),
-                        section: "COPY --from",
-                    };
-                    if let Some(entry) = reference.resolve(escape, &mut scope) {
+                    let span = instruction.logical.span(flag.value_range.clone());
+                    if let Some(entry) = copy_from_image(value, span, &scope) {
                         declared.push(entry);
                     }
                 }
@@ -209,10 +201,19 @@ impl Reference<'_> {
             if value.is_empty() || lowered == "scratch" || scope.stage_names.contains(&lowered) {
                 return None;
             }
-            let image = parse_image_reference(&value);
-            let mut entry = Declared::new(Ecosystem::Docker, image.name.clone(), self.span);
-            entry.version = Some(image.version());
+            return Some(image_declaration(&value, self.span, self.section));
+        }
+        // A known name whose tag or digest needs a value is still that image: a ban on the
+        // name applies whatever the tag will be. Only the version is unknown.
+        if let Some(partial) = known_name(&expanded) {
+            let mut entry = Declared::new(Ecosystem::Docker, partial.name, self.span);
+            entry.version = partial.version;
             entry.section = self.section.to_string();
+            entry.source = Some(format!(
+                "{} unresolved: {}",
+                partial.unknown,
+                expanded.unresolved.join(", ")
+            ));
             return Some(entry);
         }
         if matches_stage_pattern(self.raw, escape, &scope.stages, &mut scope.match_budget) {
@@ -225,6 +226,94 @@ impl Reference<'_> {
         entry.source = Some(format!("unresolved: {}", expanded.unresolved.join(", ")));
         Some(entry)
     }
+}
+
+/// The declaration of a fully known reference.
+fn image_declaration(reference: &str, span: Span, section: &str) -> Declared {
+    let image = parse_image_reference(reference);
+    let mut entry = Declared::new(Ecosystem::Docker, image.name.clone(), span);
+    entry.version = Some(image.version());
+    entry.section = section.to_string();
+    entry
+}
+
+/// What a reference whose name is known says when its tag or digest is not.
+#[derive(Debug, PartialEq)]
+struct KnownName {
+    name: String,
+    /// The tag when only the digest is unknown (it is still the tag the reference names);
+    /// None when the tag is unknown, or there is none and the digest is unknown.
+    version: Option<String>,
+    /// `tag`, `digest` or `tag and digest`: what is unknown.
+    unknown: &'static str,
+}
+
+/// Splits an expansion with holes the way [`parse_image_reference`] splits a known one, and
+/// returns the name when no hole lies in it.
+///
+/// A hole may stand for any text, so the split uses only the separators written out: the
+/// first `@` starts the digest, and a `:` after the last `/` before it starts the tag. A hole
+/// in the tag or digest is taken to be part of that tag or digest (a variable there stands
+/// for a tag or a digest, not for a `/` that would make the `:` a registry's port). A hole
+/// before the separator that ends the name, or at the end of a name with no separator after
+/// it (`mongo${SUFFIX}`), may change the name: then nothing is known.
+fn known_name(expanded: &Expanded) -> Option<KnownName> {
+    let value = expanded.value.as_str();
+    let holes = &expanded.holes;
+    if holes.is_empty() {
+        return None;
+    }
+    let at = value.find('@');
+    let rest_end = at.unwrap_or(value.len());
+    let rest = value.get(..rest_end)?;
+    let last_component = rest.rfind('/').map_or(0, |slash| slash + 1);
+    let colon = rest
+        .get(last_component..)
+        .and_then(|component| component.rfind(':'))
+        .map(|colon| last_component + colon);
+    let name_end = colon.unwrap_or(rest_end);
+    // Holes are ascending: the first one decides whether the name is whole.
+    if holes.first().is_some_and(|&hole| hole <= name_end) {
+        return None;
+    }
+    let name = value.get(..name_end).filter(|name| !name.is_empty())?;
+    let tag_unknown = colon.is_some() && holes.first().is_some_and(|&hole| hole <= rest_end);
+    let digest_unknown = at.is_some() && holes.last().is_some_and(|&hole| hole > rest_end);
+    let tag = colon
+        .and_then(|colon| value.get(colon + 1..rest_end))
+        .filter(|tag| !tag.is_empty());
+    let (version, unknown) = match (tag_unknown, digest_unknown) {
+        (true, true) => (None, "tag and digest"),
+        (true, false) => (None, "tag"),
+        (false, _) => (tag.map(str::to_string), "digest"),
+    };
+    Some(KnownName {
+        name: name.to_string(),
+        version,
+        unknown,
+    })
+}
+
+/// The image a `COPY --from` value names, or None when it names a stage (by name or index)
+/// or `scratch`. BuildKit takes the value literally: no variable is expanded in it (a value
+/// with `$` in it fails the build), so the global ARGs are not applied here as they are in
+/// `FROM`.
+fn copy_from_image(value: &str, span: Span, scope: &Scope) -> Option<Declared> {
+    // A number is a stage index (`COPY --from=0`), not an image.
+    if value.is_empty() || value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if value.contains('$') {
+        let mut entry = Declared::new(Ecosystem::Docker, value, span);
+        entry.section = "COPY --from".to_string();
+        entry.source = Some("unresolved: COPY --from does not expand variables".to_string());
+        return Some(entry);
+    }
+    let lowered = value.to_lowercase();
+    if lowered == "scratch" || scope.stage_names.contains(&lowered) {
+        return None;
+    }
+    Some(image_declaration(value, span, "COPY --from"))
 }
 
 /// True when an unresolvable reference has the shape of an earlier stage's name: the common
@@ -305,11 +394,18 @@ fn stage_pattern(raw: &str, escape: char) -> Option<Vec<Piece>> {
 }
 
 /// The literal text between the wildcards of a pattern: `a$Xb$Y` gives `["a", "b", ""]`.
+/// Adjacent wildcards are one (`$X$Y` matches what `$X` matches), so no segment but the first
+/// and the last is empty: [`glob_matches`] then consumes text with every segment it finds,
+/// where thousands of empty ones would each cost a step for every stage.
 fn literal_segments(pattern: &[Piece]) -> Vec<String> {
     let mut segments = vec![String::new()];
     for piece in pattern {
         match piece {
-            Piece::Any => segments.push(String::new()),
+            Piece::Any => {
+                if segments.len() == 1 || segments.last().is_some_and(|s| !s.is_empty()) {
+                    segments.push(String::new());
+                }
+            }
             Piece::Literal(c) => {
                 if let Some(segment) = segments.last_mut() {
                     segment.push(*c);
@@ -340,6 +436,11 @@ fn glob_matches(segments: &[String], text: &str) -> bool {
         return false;
     };
     for segment in middle {
+        // Searching prepares the whole segment first: a segment longer than what is left
+        // would cost its length for every stage, however short the stage.
+        if segment.len() > text.len() {
+            return false;
+        }
         match text.find(segment.as_str()) {
             Some(at) => text = text.get(at + segment.len()..).unwrap_or(""),
             None => return false,
@@ -452,27 +553,41 @@ fn parse_directive(line: &str) -> Option<(String, &str)> {
     Some((key.to_ascii_lowercase(), value))
 }
 
-/// An instruction's text once continuation lines are joined, with, for every byte, the byte
-/// offset in the file it came from (so spans point at the file even across joined lines).
+/// An instruction's text once continuation lines are joined, with where each joined piece
+/// came from in the file (so spans point at the file even across joined lines).
 #[derive(Debug, Default)]
 struct Logical {
     text: String,
-    offsets: Vec<usize>,
+    /// (byte index in `text`, byte offset in the file) where each piece starts, ascending.
+    /// One entry per physical line rather than one per byte: an instruction of one very long
+    /// line or a long continuation would otherwise take eight bytes of offsets per byte.
+    pieces: Vec<(usize, usize)>,
 }
 
 impl Logical {
     fn push(&mut self, piece: &str, file_offset: usize) {
+        self.pieces.push((self.text.len(), file_offset));
         self.text.push_str(piece);
-        self.offsets.extend(file_offset..file_offset + piece.len());
+    }
+
+    /// The file offset of the byte at `at` in `text`.
+    fn file_offset(&self, at: usize) -> Option<usize> {
+        if at >= self.text.len() {
+            return None;
+        }
+        // The last piece starting at or before `at` holds it (an empty piece shares its start
+        // with the next one, and the next one is found).
+        let index = self.pieces.partition_point(|&(start, _)| start <= at);
+        let &(start, file) = self.pieces.get(index.checked_sub(1)?)?;
+        Some(file + (at - start))
     }
 
     fn span(&self, range: std::ops::Range<usize>) -> Span {
-        let first = self.offsets.get(range.start).copied();
+        let first = self.file_offset(range.start);
         let last = range
             .end
             .checked_sub(1)
-            .and_then(|last| self.offsets.get(last))
-            .copied();
+            .and_then(|last| self.file_offset(last));
         match (first, last) {
             (Some(first), Some(last)) if range.end > range.start => {
                 Span::from_range(first..last + 1)
@@ -868,6 +983,11 @@ struct Expanded {
     /// What kept the word from being resolved: `$NAME` for a variable with no known value and
     /// no default, or a description of a malformed or unsupported expansion.
     unresolved: Vec<String>,
+    /// Where in `value` a variable with no known value stands (byte offsets, ascending; the
+    /// variable counts as empty text there), so that a caller can tell which parts of an
+    /// image reference are known. Empty when the word failed to expand (then `value` is
+    /// empty too and `unresolved` says why).
+    holes: Vec<usize>,
 }
 
 /// Expands a word as BuildKit does for FROM: quotes removed, the escape character escaping the
@@ -892,10 +1012,12 @@ fn expand_word(
         args,
         budget,
         depth: 0,
+        out: String::new(),
+        holes: Vec::new(),
         unresolved: Vec::new(),
     };
     match lexer.process_until(None) {
-        Ok(value) => {
+        Ok(()) => {
             // A set to drop repeats: a word can name many thousands of variables.
             let mut seen = HashSet::new();
             let unresolved = lexer
@@ -903,15 +1025,23 @@ fn expand_word(
                 .into_iter()
                 .filter(|item| seen.insert(item.clone()))
                 .collect();
-            Expanded { value, unresolved }
+            Expanded {
+                value: lexer.out,
+                unresolved,
+                holes: lexer.holes,
+            }
         }
         Err(problem) => Expanded {
             value: String::new(),
             unresolved: vec![problem],
+            holes: Vec::new(),
         },
     }
 }
 
+/// Expands one word into one output buffer. A `${NAME:-word}` whose word turns out unused is
+/// cut off the end of the buffer again, rather than built apart and copied in: each level of
+/// nesting would otherwise copy its text once more.
 struct Lexer<'a> {
     chars: Vec<char>,
     position: usize,
@@ -921,7 +1051,19 @@ struct Lexer<'a> {
     budget: &'a mut usize,
     /// How many `${NAME<modifier>word}` the lexer is inside.
     depth: usize,
+    /// The expansion so far.
+    out: String,
+    /// Offsets in `out` of the variables with no known value (see [`Expanded::holes`]).
+    holes: Vec<usize>,
     unresolved: Vec<String>,
+}
+
+/// How far the lexer's output went, to return to when a word turns out unused.
+#[derive(Clone, Copy)]
+struct Mark {
+    out: usize,
+    holes: usize,
+    unresolved: usize,
 }
 
 impl Lexer<'_> {
@@ -937,70 +1079,84 @@ impl Lexer<'_> {
         c
     }
 
+    fn mark(&self) -> Mark {
+        Mark {
+            out: self.out.len(),
+            holes: self.holes.len(),
+            unresolved: self.unresolved.len(),
+        }
+    }
+
+    /// Drops what was expanded since `mark`: a word that is not used counts for nothing, not
+    /// even the variables it could not resolve.
+    fn discard_since(&mut self, mark: Mark) {
+        self.out.truncate(mark.out);
+        self.holes.truncate(mark.holes);
+        self.unresolved.truncate(mark.unresolved);
+    }
+
     /// Reads to `stop` (consumed) or to the end of the word when `stop` is None.
-    fn process_until(&mut self, stop: Option<char>) -> Result<String, String> {
-        let mut out = String::new();
+    fn process_until(&mut self, stop: Option<char>) -> Result<(), String> {
         loop {
             let Some(c) = self.peek() else {
                 return match stop {
                     Some(stop) => Err(format!("missing '{stop}'")),
-                    None => Ok(out),
+                    None => Ok(()),
                 };
             };
             if Some(c) == stop {
                 self.position += 1;
-                return Ok(out);
+                return Ok(());
             }
             match c {
                 '$' => {
                     self.position += 1;
-                    out.push_str(&self.dollar()?);
+                    self.dollar()?;
                 }
                 '\'' => {
                     self.position += 1;
                     loop {
                         match self.next() {
                             Some('\'') => break,
-                            Some(inner) => out.push(inner),
+                            Some(inner) => self.out.push(inner),
                             None => return Err("missing closing single quote".to_string()),
                         }
                     }
                 }
                 '"' => {
                     self.position += 1;
-                    out.push_str(&self.double_quoted()?);
+                    self.double_quoted()?;
                 }
                 _ if c == self.escape => {
                     self.position += 1;
                     // A lone escape at the very end is dropped.
                     if let Some(escaped) = self.next() {
-                        out.push(escaped);
+                        self.out.push(escaped);
                     }
                 }
                 _ => {
                     self.position += 1;
-                    out.push(c);
+                    self.out.push(c);
                 }
             }
         }
     }
 
-    fn double_quoted(&mut self) -> Result<String, String> {
-        let mut out = String::new();
+    fn double_quoted(&mut self) -> Result<(), String> {
         loop {
             match self.next() {
                 None => return Err("missing closing double quote".to_string()),
-                Some('"') => return Ok(out),
-                Some('$') => out.push_str(&self.dollar()?),
+                Some('"') => return Ok(()),
+                Some('$') => self.dollar()?,
                 Some(c) if c == self.escape => match self.peek() {
                     Some(next) if next == '"' || next == '$' || next == self.escape => {
                         self.position += 1;
-                        out.push(next);
+                        self.out.push(next);
                     }
                     None => {}
-                    Some(_) => out.push(c),
+                    Some(_) => self.out.push(c),
                 },
-                Some(c) => out.push(c),
+                Some(c) => self.out.push(c),
             }
         }
     }
@@ -1022,11 +1178,12 @@ impl Lexer<'_> {
     }
 
     /// After a `$`.
-    fn dollar(&mut self) -> Result<String, String> {
+    fn dollar(&mut self) -> Result<(), String> {
         if self.peek() != Some('{') {
             let name = self.name();
             if name.is_empty() {
-                return Ok("$".to_string());
+                self.out.push('$');
+                return Ok(());
             }
             return self.lookup(&name);
         }
@@ -1047,37 +1204,32 @@ impl Lexer<'_> {
                         "expansions nested more than {MAX_EXPANSION_DEPTH} levels deep"
                     ));
                 }
-                let mark = self.unresolved.len();
+                // The word is expanded in place, and cut off again if it is not used.
+                let mark = self.mark();
                 self.depth += 1;
                 let word = self.process_until(Some('}'));
                 self.depth -= 1;
-                let word = word?;
+                word?;
                 // Borrowed, not copied: only the branches that use the value pay for a copy.
                 let args = self.args;
                 let set = match args.get(&name) {
                     Some(ArgValue::Known(value)) if !(colon && value.is_empty()) => Some(value),
                     _ => None,
                 };
-                // The word only counts when it is used: drop what it could not resolve if not.
                 match (modifier, set) {
-                    ('-', Some(value)) => {
-                        self.unresolved.truncate(mark);
+                    ('-', Some(value)) | ('?', Some(value)) => {
+                        self.discard_since(mark);
                         self.charge(value)
                     }
-                    ('-', None) => Ok(word),
-                    ('+', Some(_)) => Ok(word),
-                    ('?', Some(value)) => {
-                        self.unresolved.truncate(mark);
-                        self.charge(value)
-                    }
+                    ('-', None) | ('+', Some(_)) => Ok(()),
                     ('?', None) => {
-                        self.unresolved.truncate(mark);
-                        self.unresolved.push(format!("${name}"));
-                        Ok(String::new())
+                        self.discard_since(mark);
+                        self.missing(&name);
+                        Ok(())
                     }
                     _ => {
-                        self.unresolved.truncate(mark);
-                        Ok(String::new())
+                        self.discard_since(mark);
+                        Ok(())
                     }
                 }
             }
@@ -1087,23 +1239,30 @@ impl Lexer<'_> {
         }
     }
 
-    fn lookup(&mut self, name: &str) -> Result<String, String> {
+    fn lookup(&mut self, name: &str) -> Result<(), String> {
         let args = self.args;
         match args.get(name) {
             Some(ArgValue::Known(value)) => self.charge(value),
             _ => {
-                self.unresolved.push(format!("${name}"));
-                Ok(String::new())
+                self.missing(name);
+                Ok(())
             }
         }
     }
 
-    /// A copy of a variable's value, paid for from the budget.
-    fn charge(&mut self, value: &str) -> Result<String, String> {
+    /// A variable with no known value: empty text here, and a hole where it stands.
+    fn missing(&mut self, name: &str) {
+        self.unresolved.push(format!("${name}"));
+        self.holes.push(self.out.len());
+    }
+
+    /// Appends a variable's value, paid for from the budget.
+    fn charge(&mut self, value: &str) -> Result<(), String> {
         match self.budget.checked_sub(value.len()) {
             Some(left) => {
                 *self.budget = left;
-                Ok(value.to_string())
+                self.out.push_str(value);
+                Ok(())
             }
             None => Err(format!(
                 "variable expansion copies more than {MAX_EXPANSION_BYTES} bytes"
@@ -1421,21 +1580,42 @@ mod tests {
     #[test]
     fn unresolvable_variable_is_reported_as_written() {
         let text =
-            "ARG VERSION\nFROM node:${VERSION}-alpine\nFROM ${REGISTRY}/app:${VERSION:?required}\n";
+            "ARG VERSION\nFROM ${REGISTRY}/app:${VERSION:?required}\nFROM ${BASE}\nFROM node:${VERSION}-alpine\n";
         let entries = images(text);
-        assert_eq!(entries.len(), 2);
-        assert_eq!(entries[0].name, "node:${VERSION}-alpine");
+        assert_eq!(entries.len(), 3);
+        assert_eq!(entries[0].name, "${REGISTRY}/app:${VERSION:?required}");
         assert_eq!(entries[0].version, None);
         assert_eq!(entries[0].requirement, None);
-        assert_eq!(entries[0].source.as_deref(), Some("unresolved: $VERSION"));
         assert_eq!(
-            text.get(entries[0].span.offset..entries[0].span.offset + entries[0].span.len),
-            Some("node:${VERSION}-alpine")
-        );
-        assert_eq!(
-            entries[1].source.as_deref(),
+            entries[0].source.as_deref(),
             Some("unresolved: $REGISTRY, $VERSION")
         );
+        assert_eq!(
+            text.get(entries[0].span.offset..entries[0].span.offset + entries[0].span.len),
+            Some("${REGISTRY}/app:${VERSION:?required}")
+        );
+        assert_eq!(entries[1].name, "${BASE}");
+        assert_eq!(entries[1].source.as_deref(), Some("unresolved: $BASE"));
+        // Only the tag needs a value: the name is known (see the next tests).
+        assert_eq!(entries[2].name, "node");
+        assert_eq!(entries[2].version, None);
+        assert_eq!(
+            entries[2].source.as_deref(),
+            Some("tag unresolved: $VERSION")
+        );
+        assert_eq!(
+            text.get(entries[2].span.offset..entries[2].span.offset + entries[2].span.len),
+            Some("node:${VERSION}-alpine")
+        );
+    }
+
+    #[test]
+    fn adjacent_wildcards_are_one() {
+        let segments = |raw: &str| literal_segments(&stage_pattern(raw, '\\').expect("a pattern"));
+        assert_eq!(segments("x${A}${B}$C"), vec!["x", ""]);
+        assert_eq!(segments("${A}${B}x"), vec!["", "x"]);
+        assert_eq!(segments("a${A}${B}b${C}$D.c"), vec!["a", "b", ".c"]);
+        assert_eq!(segments("ab"), vec!["ab"]);
     }
 
     #[test]
@@ -1492,7 +1672,9 @@ mod tests {
         // ARGs past the budget are unknown, as if set at build time.
         let entries = images(&format!("{}FROM alpine:$A59\n", chain(60)));
         assert_eq!(entries.len(), 1);
-        assert_eq!(entries[0].source.as_deref(), Some("unresolved: $A59"));
+        assert_eq!(entries[0].name, "alpine");
+        assert_eq!(entries[0].version, None);
+        assert_eq!(entries[0].source.as_deref(), Some("tag unresolved: $A59"));
     }
 
     #[test]
@@ -1515,6 +1697,62 @@ mod tests {
             text.push_str(&format!("FROM ${{X}}q{i}\n"));
         }
         assert_eq!(images(&text).len(), 33_000);
+    }
+
+    #[test]
+    fn patterns_with_long_or_many_pieces_take_linear_time_against_many_stages() {
+        // Each stage was compared with every piece of the pattern: a segment of 100,000
+        // characters was prepared for a search once per stage, and 50,000 adjacent variables
+        // made 50,000 empty segments tried once per stage (seconds each, minutes in a debug
+        // build).
+        let stages = |prefix: &str, suffix: &str| {
+            let mut text = String::new();
+            for i in 0..30_000 {
+                text.push_str(&format!("FROM alpine AS {prefix}{i}{suffix}\n"));
+            }
+            text
+        };
+        let text = format!(
+            "{}FROM ${{X}}q${{Y}}{}${{Z}}\n",
+            stages("q", ""),
+            "a".repeat(100_000)
+        );
+        assert_eq!(images(&text).len(), 30_001);
+        let text = format!(
+            "{}FROM x{}q${{B}}z\n",
+            stages("x", "z"),
+            "${A}".repeat(50_000)
+        );
+        assert_eq!(images(&text).len(), 30_001);
+    }
+
+    #[test]
+    fn long_lines_and_continuations_keep_their_spans() {
+        // One offset per piece, not per byte: spans still point into the file.
+        let mut text = String::from("FROM \\\n");
+        for _ in 0..10_000 {
+            text.push_str("  # a comment\n\n");
+        }
+        text.push_str("  mon\\\ngo:\\\n7 AS db\n");
+        let entries = images(&text);
+        assert_eq!(entries.len(), 1);
+        let d = &entries[0];
+        assert_eq!(
+            (d.name.as_str(), d.version.as_deref()),
+            ("mongo", Some("7"))
+        );
+        assert_eq!(
+            text.get(d.span.offset..d.span.offset + d.span.len),
+            Some("mon\\\ngo:\\\n7")
+        );
+        let text = format!(
+            "FROM alpine\nRUN {}\nFROM debian:12\n",
+            "x".repeat(1_000_000)
+        );
+        assert_eq!(
+            images(&text)[1].span.offset,
+            text.len() - "debian:12\n".len()
+        );
     }
 
     #[test]
@@ -1544,15 +1782,139 @@ mod tests {
 
     #[test]
     fn copy_from_image() {
-        let text = "ARG TOOLS=busybox:1.36\nFROM golang:1.22 AS build\nCOPY --from=build /a /b\nCOPY --from=0 /a /b\nCOPY --chown=1:1 --from=nginx:1.27 /etc/nginx /etc/nginx\nCOPY --from=\"Build\" /a /b\nCOPY --from=$TOOLS /bin/sh /sh\nADD --from=ignored:1 /a /b\n";
+        let text = "FROM golang:1.22 AS build\nCOPY --from=build /a /b\nCOPY --from=0 /a /b\nCOPY --chown=1:1 --from=nginx:1.27 /etc/nginx /etc/nginx\nCOPY --from=\"Build\" /a /b\nCOPY --from=scratch /a /b\nADD --from=ignored:1 /a /b\n";
         assert_eq!(
             summary(text),
             vec![
                 row("FROM", "golang", "1.22", "golang:1.22"),
                 row("COPY --from", "nginx", "1.27", "nginx:1.27"),
-                row("COPY --from", "busybox", "1.36", "$TOOLS"),
             ]
         );
+    }
+
+    #[test]
+    fn copy_from_takes_its_value_literally() {
+        // BuildKit expands no variable in `--from`, not even a global ARG with a default: the
+        // value is the text written, which with a `$` in it is no image and no stage.
+        let text = "ARG TOOLS=busybox:1.36\nARG OS=linux\nFROM alpine AS build-linux\nCOPY --from=$TOOLS /bin/sh /sh\nCOPY --from=\"${TOOLS}\" /a /b\nCOPY --from=build-$OS /a /b\nCOPY --from=build-linux /a /b\n";
+        let entries = images(text);
+        let got: Vec<(&str, &str, Option<&str>, Option<&str>)> = entries
+            .iter()
+            .map(|d| {
+                (
+                    d.section.as_str(),
+                    d.name.as_str(),
+                    d.version.as_deref(),
+                    d.source.as_deref(),
+                )
+            })
+            .collect();
+        let unresolved = Some("unresolved: COPY --from does not expand variables");
+        assert_eq!(
+            got,
+            vec![
+                ("FROM", "alpine", Some("latest"), None),
+                ("COPY --from", "$TOOLS", None, unresolved),
+                ("COPY --from", "${TOOLS}", None, unresolved),
+                ("COPY --from", "build-$OS", None, unresolved),
+            ]
+        );
+        assert_eq!(
+            text.get(entries[1].span.offset..entries[1].span.offset + entries[1].span.len),
+            Some("$TOOLS")
+        );
+        assert_eq!(
+            text.get(entries[2].span.offset..entries[2].span.offset + entries[2].span.len),
+            Some("${TOOLS}")
+        );
+    }
+
+    /// (name, version, source) of each declaration.
+    fn resolved(text: &str) -> Vec<(String, Option<String>, Option<String>)> {
+        images(text)
+            .into_iter()
+            .map(|d| (d.name, d.version, d.source))
+            .collect()
+    }
+
+    fn some(text: &str) -> Option<String> {
+        Some(text.to_string())
+    }
+
+    #[test]
+    fn a_known_name_with_an_unknown_tag_or_digest_is_that_image() {
+        let text = "ARG V\nARG TARGET=x86_64-unknown-linux-musl\nARG CROSS_DIGEST\n\
+            FROM mongo:${V}\n\
+            FROM registry.example/cross-rs/${TARGET}@${CROSS_DIGEST}\n\
+            FROM node:18@$D\n\
+            FROM node:${V}-alpine@$D\n\
+            FROM localhost:5000/team/app:$V\n\
+            FROM mongo:${V:?required}\n";
+        assert_eq!(
+            resolved(text),
+            vec![
+                ("mongo".into(), None, some("tag unresolved: $V")),
+                (
+                    "registry.example/cross-rs/x86_64-unknown-linux-musl".into(),
+                    None,
+                    some("digest unresolved: $CROSS_DIGEST")
+                ),
+                ("node".into(), some("18"), some("digest unresolved: $D")),
+                (
+                    "node".into(),
+                    None,
+                    some("tag and digest unresolved: $V, $D")
+                ),
+                (
+                    "localhost:5000/team/app".into(),
+                    None,
+                    some("tag unresolved: $V")
+                ),
+                ("mongo".into(), None, some("tag unresolved: $V")),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_variable_that_may_change_the_name_leaves_it_unresolved() {
+        // Each variable stands where it could add to the name, make a tag of it (`:7`), or
+        // turn the `:` before it into a registry's port (`localhost:${PORT}/app`).
+        let text = "ARG V\n\
+            FROM mongo${V}\n\
+            FROM mongo${V}:7\n\
+            FROM ${V}mongo:7\n\
+            FROM localhost:${V}/app:1\n\
+            FROM registry.example/${V}/app:1\n\
+            FROM mongo${V}@sha256:abc\n\
+            FROM :${V}\n";
+        for (name, version, source) in resolved(text) {
+            assert!(name.contains('$'), "{name}");
+            assert_eq!(version, None, "{name}");
+            assert_eq!(source.as_deref(), Some("unresolved: $V"), "{name}");
+        }
+        assert_eq!(images(text).len(), 7);
+    }
+
+    #[test]
+    fn unused_defaults_leave_no_hole() {
+        // A word that is not used counts for nothing, a used one with what it could not
+        // resolve.
+        let expand = |word: &str| {
+            let mut args = HashMap::new();
+            args.insert("SET".to_string(), ArgValue::Known("x".to_string()));
+            let mut budget = MAX_EXPANSION_BYTES;
+            expand_word(word, '\\', &args, &mut budget)
+        };
+        let e = expand("a:${SET:-$NO}b");
+        assert_eq!((e.value.as_str(), e.holes.len()), ("a:xb", 0));
+        let e = expand("a:${NO:-$NO2}b");
+        assert_eq!((e.value.as_str(), e.holes.as_slice()), ("a:b", &[2][..]));
+        assert_eq!(e.unresolved, vec!["$NO2"]);
+        let e = expand("a:${NO:+$NO2}b${SET:+$NO3}");
+        assert_eq!((e.value.as_str(), e.holes.as_slice()), ("a:b", &[3][..]));
+        assert_eq!(e.unresolved, vec!["$NO3"]);
+        let e = expand("\"a$NO\"'$NO'b");
+        assert_eq!((e.value.as_str(), e.holes.as_slice()), ("a$NOb", &[1][..]));
     }
 
     #[test]

@@ -98,9 +98,12 @@ impl ManifestKind {
             "compose.yaml" | "compose.yml" => return Some(ManifestKind::Compose),
             _ => {}
         }
+        // `Containerfile.*` is the same convention under Podman's and Buildah's name for the
+        // file (`Containerfile.fedora`, one per base distribution).
         if file_name.ends_with(".Dockerfile")
             || file_name.starts_with("Dockerfile.")
             || file_name.ends_with(".dockerfile")
+            || file_name.starts_with("Containerfile.")
         {
             return Some(ManifestKind::Dockerfile);
         }
@@ -457,6 +460,7 @@ mod tests {
             ("Containerfile", Some(ManifestKind::Dockerfile)),
             ("api.Dockerfile", Some(ManifestKind::Dockerfile)),
             ("Dockerfile.prod", Some(ManifestKind::Dockerfile)),
+            ("Containerfile.fedora", Some(ManifestKind::Dockerfile)),
             ("compose.yaml", Some(ManifestKind::Compose)),
             ("compose.yml", Some(ManifestKind::Compose)),
             ("docker-compose.yml", Some(ManifestKind::Compose)),

@@ -19,10 +19,16 @@ pub fn render_inventory(inventory: &Inventory) -> String {
         .iter()
         .map(|entry| {
             let d = &entry.dependency;
+            let mut version = d.version.clone().unwrap_or_else(|| "-".into());
+            // An image whose reference, or its tag or digest, needs a variable with no value:
+            // the JSON says so in `source`, which the table has no column for.
+            if let (crate::manifest::Ecosystem::Docker, Some(why)) = (d.ecosystem, &d.source) {
+                version.push_str(&format!(" ({why})"));
+            }
             [
                 d.ecosystem.to_string(),
                 d.name.clone(),
-                d.version.clone().unwrap_or_else(|| "-".into()),
+                version,
                 d.requirement.clone().unwrap_or_else(|| "-".into()),
                 format!("{}:{}", d.file, d.line),
                 if d.direct { "direct" } else { "transitive" }.to_string(),
