@@ -29,40 +29,13 @@ fn starts_char(byte: u8) -> bool {
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
-        // Every byte of every manifest passes through here: test eight bytes at a time for a
-        // newline (the classic "has a zero byte" test on the word xor newlines), and look at
-        // single bytes only in words that hold one.
-        const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-        const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-        const NEWLINES: u64 = u64::from_ne_bytes([b'\n'; 8]);
+        // Every byte of every manifest passes through here: memchr finds the newlines with
+        // the processor's vector instructions, and std's ASCII test reads a word at a time.
         let bytes = text.as_bytes();
-        let mut chunks = bytes.chunks_exact(8);
-        let mut offset = 0;
-        // Any byte with its high bit set: the text is not ASCII.
-        let mut high = 0u64;
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            let word = u64::from_ne_bytes(word);
-            high |= word;
-            let x = word ^ NEWLINES;
-            if x.wrapping_sub(ONES) & !x & HIGHS != 0 {
-                for (at, &byte) in chunk.iter().enumerate() {
-                    if byte == b'\n' {
-                        starts.push(offset + at + 1);
-                    }
-                }
-            }
-            offset += 8;
-        }
-        for (at, &byte) in chunks.remainder().iter().enumerate() {
-            high |= u64::from(byte);
-            if byte == b'\n' {
-                starts.push(offset + at + 1);
-            }
-        }
-        let chars_before = if high & HIGHS == 0 {
+        let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
+        starts.push(0);
+        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|newline| newline + 1));
+        let chars_before = if text.is_ascii() {
             Vec::new()
         } else {
             let mut before = 0;

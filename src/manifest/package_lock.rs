@@ -242,19 +242,22 @@ fn read_entry(prop: &ObjectProp<'_>, offset: usize) -> Entry {
 /// The folder name a `packages` key installs to (after its last `node_modules/` segment,
 /// scope included), or None when the key is not inside any `node_modules`.
 fn installed_name(path: &str) -> Option<&str> {
-    // The last path segment that starts with `node_modules/` (occurrences of it cannot
-    // overlap, so these are all of them), found from the right without a substring search.
-    let mut end = path.len();
-    loop {
-        let start = path.get(..end)?.rfind('/').map_or(0, |slash| slash + 1);
-        if path.get(start..)?.starts_with(NODE_MODULES) {
-            return path.get(start + NODE_MODULES.len()..);
+    // The last segment that is exactly `node_modules` and has a segment after it, found by
+    // one pass from the right over the bytes (every key of a lockfile passes through here,
+    // several times over: no search call per segment).
+    const DIR: &[u8] = b"node_modules";
+    let bytes = path.as_bytes();
+    let mut end = bytes.len();
+    while let Some(slash) = bytes[..end].iter().rposition(|&b| b == b'/') {
+        let start = slash.checked_sub(DIR.len());
+        if let Some(start) = start {
+            if &bytes[start..slash] == DIR && (start == 0 || bytes[start - 1] == b'/') {
+                return path.get(slash + 1..);
+            }
         }
-        if start == 0 {
-            return None;
-        }
-        end = start - 1;
+        end = slash;
     }
+    None
 }
 
 /// Version 1: the nested `dependencies` tree, where each level's packages are installed in
@@ -703,6 +706,10 @@ mod tests {
         assert_eq!(installed_name("node_modules/node_modules/a"), Some("a"));
         assert_eq!(installed_name("my-node_modules/a"), None);
         assert_eq!(installed_name("packages/a"), None);
+        assert_eq!(installed_name("x/node_modules/"), Some(""));
+        assert_eq!(installed_name("node_modules"), None);
+        assert_eq!(installed_name("/node_modules/a"), Some("a"));
+        assert_eq!(installed_name("a/node_modules/@s/b/c"), Some("@s/b/c"));
         assert_eq!(installed_name(""), None);
         assert_eq!(installed_name("node_modules"), None);
         assert_eq!(installed_name("node_modules/"), Some(""));
