@@ -45,10 +45,16 @@ fn run(mut command: Command, what: &str) -> Result<Vec<u8>, GitError> {
 
 /// The manifests under `dir` (a directory inside a git work tree) as they were at `rev`, as
 /// entries relative to `dir`, ready for [`scan::parse_entries`].
+///
+/// The revision is read as a walk reads the working tree, except for `named` files (relative
+/// to `dir`, when files were named): those, and what resolves them, are read wherever they
+/// lie, as [`scan::walk_files`] reads them in the working tree. A named file under
+/// `target/` or `node_modules/` left out here would make all its findings look new.
 pub fn manifests_at(
     dir: &Path,
     rev: &str,
     exclusions: Option<&ExcludeFilter>,
+    named: Option<&[String]>,
 ) -> Result<Vec<Entry>, GitError> {
     let mut verify = git(dir);
     verify
@@ -66,6 +72,7 @@ pub fn manifests_at(
     // Paths come out relative to `dir`, which is what findings use.
     list.args(["ls-tree", "-r", "-z", "--name-only", &commit, "--", "."]);
     let listing = run(list, "list the files of the revision")?;
+    let read_anyway = named.map(scan::named_with_context).unwrap_or_default();
     let mut wanted: Vec<(String, ManifestKind)> = Vec::new();
     for path in listing.split(|b| *b == 0).filter(|p| !p.is_empty()) {
         let Ok(path) = std::str::from_utf8(path) else {
@@ -75,8 +82,9 @@ pub fn manifests_at(
         let Some(kind) = ManifestKind::detect(name) else {
             continue;
         };
-        if !scan::is_walked_path(path) || exclusions.is_some_and(|e| e.is_excluded(Path::new(path)))
-        {
+        let walked = scan::is_walked_path(path)
+            && !exclusions.is_some_and(|e| e.is_excluded(Path::new(path)));
+        if !walked && !read_anyway.contains(path) {
             continue;
         }
         wanted.push((path.to_string(), kind));

@@ -49,6 +49,9 @@ pub struct Scan {
     /// When files were named: their relative paths, sorted, the only ones reported on (the
     /// others were read to resolve them).
     pub requested: Option<Vec<String>>,
+    /// The named files that were not read, with why, sorted by path (empty when a
+    /// directory was scanned).
+    pub skipped: Vec<scan::Skipped>,
 }
 
 impl Scan {
@@ -162,11 +165,11 @@ pub fn scan(target: &Target, policy: Option<&Policy>, cargo_metadata: bool) -> S
         root: policy.root.clone(),
         globs: policy.settings.exclude.clone(),
     });
-    let (walked, requested) = match target {
-        Target::Dir(root) => (scan::walk(root, exclusions.as_ref()), None),
+    let (walked, requested, skipped) = match target {
+        Target::Dir(root) => (scan::walk(root, exclusions.as_ref()), None, Vec::new()),
         Target::Files { base, files } => {
-            let (walked, requested) = scan::walk_files(base, files, exclusions.as_ref());
-            (walked, Some(requested))
+            let (walked, requested, skipped) = scan::walk_files(base, files, exclusions.as_ref());
+            (walked, Some(requested), skipped)
         }
     };
     let mut dependencies = resolve::resolve(&walked.files);
@@ -203,6 +206,7 @@ pub fn scan(target: &Target, policy: Option<&Policy>, cargo_metadata: bool) -> S
         sources,
         repo_prefix: repo_prefix(&root),
         requested,
+        skipped,
         root,
     }
 }
@@ -330,7 +334,8 @@ pub fn check(
         }
         .filter(&scan_dir);
         let entries =
-            git::manifests_at(&scan_dir, rev, Some(&exclusions)).map_err(CheckError::Git)?;
+            git::manifests_at(&scan_dir, rev, Some(&exclusions), scan.requested.as_deref())
+                .map_err(CheckError::Git)?;
         let base = scan::parse_entries(entries);
         let base_dependencies = resolve::resolve(&base.files);
         let before: std::collections::HashSet<_> = evaluate::evaluate(context, &base_dependencies)

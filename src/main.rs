@@ -411,6 +411,13 @@ fn run_check(request: &CheckRequest<'_>, style: human::Style) -> u8 {
             human::render_policy_issues(&outcome.policy_issues, stderr_style(style))
         );
     }
+    // Named files that were not read: never skipped silently (JSON lists them itself).
+    if human_on_stdout && !request.quiet {
+        eprint!(
+            "{}",
+            human::render_skipped(&outcome.scan.skipped, stderr_style(style))
+        );
+    }
     if !outcome.scan.errors.is_empty() {
         eprint!(
             "{}",

@@ -115,6 +115,34 @@ pub struct FileError {
     pub message: String,
 }
 
+/// A file named on the command line that was not read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    /// Relative to the scanned root, with `/` separators.
+    pub file: String,
+    pub reason: SkipReason,
+}
+
+/// Why a named file was not read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SkipReason {
+    /// Its name is none of the manifests techpolicy reads (`README.md`, `notes.txt`).
+    NotAManifest,
+    /// The policy's `exclude` covers it: skipped on purpose, since pre-commit names every
+    /// staged file.
+    Excluded,
+}
+
+impl SkipReason {
+    /// The reason as reports state it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::NotAManifest => "not a manifest techpolicy reads",
+            SkipReason::Excluded => "excluded by the policy",
+        }
+    }
+}
+
 /// Everything the walk found.
 #[derive(Debug, Default)]
 pub struct Walked {
@@ -233,9 +261,10 @@ fn join_relative(dir: &str, reference: &str) -> Option<String> {
 /// Reads the named files (relative to `base` or absolute) plus the files needed to resolve
 /// them: the lockfiles (and for Cargo, the workspace roots) of their ecosystem in their
 /// directories and above, up to `base`, and the manifests beside a named lockfile. Returns the
-/// parse results and the relative paths of the named files, the only ones findings should be
-/// reported for. Excluded files are skipped even when named: pre-commit names every staged
-/// file. Files under the directories the walk always skips are read when named.
+/// parse results, the relative paths of the named files that were read (sorted), the only
+/// ones findings should be reported for, and the named files that were not read, with why
+/// (sorted, each once). Excluded files are skipped even when named: pre-commit names every
+/// staged file. Files under the directories the walk always skips are read when named.
 ///
 /// This is the pre-commit path, which must feel instant in a monorepo whose root lockfile
 /// runs to megabytes: an npm lockfile read only for context keeps just the entries the named
@@ -244,17 +273,11 @@ pub fn walk_files(
     base: &Path,
     files: &[PathBuf],
     exclusions: Option<&Exclusions>,
-) -> (Walked, Vec<String>) {
-    const NPM_CONTEXT: [&str; 4] = [
-        "package-lock.json",
-        "npm-shrinkwrap.json",
-        "pnpm-lock.yaml",
-        "yarn.lock",
-    ];
-    const CARGO_CONTEXT: [&str; 2] = ["Cargo.lock", "Cargo.toml"];
+) -> (Walked, Vec<String>, Vec<Skipped>) {
     let filter = exclusions.map(|e| e.filter(base));
     let absolute_base = std::fs::canonicalize(base).unwrap_or_else(|_| base.to_path_buf());
     let mut requested = Vec::new();
+    let mut skipped = Vec::new();
     let mut wanted: std::collections::BTreeMap<String, (PathBuf, ManifestKind)> =
         Default::default();
     for file in files {
@@ -264,7 +287,12 @@ pub fn walk_files(
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or_default();
+        // Never silently: a file given and not read is listed with why.
         let Some(kind) = ManifestKind::detect(name) else {
+            skipped.push(Skipped {
+                file: relative,
+                reason: SkipReason::NotAManifest,
+            });
             continue;
         };
         // A file under a directory the walk skips (`target/`, `node_modules/`, `.git/`) is
@@ -274,17 +302,18 @@ pub fn walk_files(
             .as_ref()
             .is_some_and(|f| f.is_excluded(Path::new(&relative)))
         {
+            skipped.push(Skipped {
+                file: relative,
+                reason: SkipReason::Excluded,
+            });
             continue;
         }
         requested.push(relative.clone());
         wanted.insert(relative.clone(), (absolute.clone(), kind));
-        // Context: what resolves this file's declarations, or declares this lockfile's
-        // packages. Images resolve against nothing.
-        let context: &[&str] = match kind.ecosystem() {
-            Ecosystem::Npm => &NPM_CONTEXT,
-            Ecosystem::Cargo => &CARGO_CONTEXT,
-            Ecosystem::Docker => continue,
-        };
+        let context = context_names(kind);
+        if context.is_empty() {
+            continue;
+        }
         let mut dir = absolute.parent().map(Path::to_path_buf);
         while let Some(current) = dir {
             for &context in context {
@@ -295,14 +324,6 @@ pub fn walk_files(
                     wanted.entry(relative).or_insert((candidate, kind));
                 }
             }
-            if kind.is_lockfile() && kind.ecosystem() == Ecosystem::Npm {
-                let manifest = current.join("package.json");
-                if manifest.is_file() {
-                    wanted
-                        .entry(relative_path(&absolute_base, &manifest))
-                        .or_insert((manifest, ManifestKind::PackageJson));
-                }
-            }
             if current == absolute_base || !current.starts_with(&absolute_base) {
                 break;
             }
@@ -311,6 +332,8 @@ pub fn walk_files(
     }
     requested.sort();
     requested.dedup();
+    skipped.sort_by(|a, b| a.file.cmp(&b.file));
+    skipped.dedup_by(|a, b| a.file == b.file);
     // Context npm lockfiles wait for the manifests, whose declarations say what to keep.
     let (context_locks, first): (Vec<_>, Vec<_>) = wanted
         .into_iter()
@@ -332,7 +355,65 @@ pub fn walk_files(
             .sort_by(|a, b| a.source.path.cmp(&b.source.path));
         walked.errors.sort_by(|a, b| a.file.cmp(&b.file));
     }
-    (walked, requested)
+    (walked, requested, skipped)
+}
+
+/// The files that resolve a named file of `kind`, looked for in its directory and each one
+/// above it up to the scanned directory: what resolves its declarations (its ecosystem's
+/// lockfiles, and for Cargo the workspace roots), or for an npm lockfile also the package.json
+/// files that declare its packages. Images resolve against nothing.
+fn context_names(kind: ManifestKind) -> &'static [&'static str] {
+    const NPM: [&str; 4] = [
+        "package-lock.json",
+        "npm-shrinkwrap.json",
+        "pnpm-lock.yaml",
+        "yarn.lock",
+    ];
+    const NPM_LOCK: [&str; 5] = [
+        "package-lock.json",
+        "npm-shrinkwrap.json",
+        "pnpm-lock.yaml",
+        "yarn.lock",
+        "package.json",
+    ];
+    const CARGO: [&str; 2] = ["Cargo.lock", "Cargo.toml"];
+    match kind.ecosystem() {
+        Ecosystem::Npm if kind.is_lockfile() => &NPM_LOCK,
+        Ecosystem::Npm => &NPM,
+        Ecosystem::Cargo => &CARGO,
+        Ecosystem::Docker => &[],
+    }
+}
+
+/// The paths a scan of the `named` files (relative to the scanned directory, as
+/// [`walk_files`] returns them) reads wherever they lie: the named files, and every path where
+/// [`walk_files`] looks for what resolves them. `--new-since` reads these at the revision
+/// even under the directories a walk skips, so that a named file under `target/` or
+/// `node_modules/` is compared with itself as it was, resolved the same way.
+pub fn named_with_context(named: &[String]) -> std::collections::HashSet<String> {
+    let mut paths = std::collections::HashSet::new();
+    for file in named {
+        paths.insert(file.clone());
+        let name = file.rsplit('/').next().unwrap_or(file);
+        let Some(kind) = ManifestKind::detect(name) else {
+            continue;
+        };
+        let context = context_names(kind);
+        let mut dir = file.rsplit_once('/').map(|(dir, _)| dir);
+        loop {
+            for &context in context {
+                paths.insert(match dir {
+                    Some(dir) => format!("{dir}/{context}"),
+                    None => context.to_string(),
+                });
+            }
+            let Some(current) = dir else {
+                break;
+            };
+            dir = current.rsplit_once('/').map(|(parent, _)| parent);
+        }
+    }
+    paths
 }
 
 /// What the package.json files among `files` declare: each dependency's name, and the alias
@@ -698,6 +779,75 @@ fn relative_path(base: &Path, path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn named_files_not_read_are_listed_with_why() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (path, text) in [
+            ("README.md", "# x\n"),
+            ("docs/notes.txt", "FROM mongo\n"),
+            ("Dockerfile", "FROM mongo\n"),
+            ("vendor/Dockerfile", "FROM mongo\n"),
+            ("target/Dockerfile", "FROM mongo\n"),
+        ] {
+            let full = dir.path().join(path);
+            std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+            std::fs::write(full, text).expect("write");
+        }
+        let exclusions = Exclusions {
+            root: dir.path().to_path_buf(),
+            globs: vec!["vendor/**".to_string()],
+        };
+        let named: Vec<PathBuf> = [
+            "docs/notes.txt",
+            "vendor/Dockerfile",
+            "Dockerfile",
+            "README.md",
+            "target/Dockerfile",
+            "README.md",
+        ]
+        .iter()
+        .map(|p| dir.path().join(p))
+        .collect();
+        let (walked, requested, skipped) = walk_files(dir.path(), &named, Some(&exclusions));
+        assert_eq!(requested, vec!["Dockerfile", "target/Dockerfile"]);
+        assert_eq!(walked.files.len(), 2);
+        let skipped: Vec<(&str, SkipReason)> = skipped
+            .iter()
+            .map(|s| (s.file.as_str(), s.reason))
+            .collect();
+        assert_eq!(
+            skipped,
+            vec![
+                ("README.md", SkipReason::NotAManifest),
+                ("docs/notes.txt", SkipReason::NotAManifest),
+                ("vendor/Dockerfile", SkipReason::Excluded),
+            ]
+        );
+    }
+
+    #[test]
+    fn named_files_bring_the_paths_that_resolve_them() {
+        let named = |files: &[&str]| {
+            let files: Vec<String> = files.iter().map(|f| f.to_string()).collect();
+            let mut paths: Vec<String> = named_with_context(&files).into_iter().collect();
+            paths.sort();
+            paths
+        };
+        assert_eq!(
+            named(&["target/docker/Dockerfile", "notes.txt"]),
+            vec!["notes.txt", "target/docker/Dockerfile"]
+        );
+        assert_eq!(
+            named(&["a/Cargo.toml"]),
+            vec!["Cargo.lock", "Cargo.toml", "a/Cargo.lock", "a/Cargo.toml"]
+        );
+        let npm = named(&["node_modules/x/yarn.lock"]);
+        assert_eq!(npm.len(), 15, "{npm:?}");
+        assert!(npm.contains(&"node_modules/x/package.json".to_string()));
+        assert!(npm.contains(&"package-lock.json".to_string()));
+        assert!(!named(&["package.json"]).contains(&"Cargo.lock".to_string()));
+    }
 
     #[test]
     fn references_stay_inside_the_scanned_directory() {

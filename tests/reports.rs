@@ -686,6 +686,7 @@ fn synthetic_outcome(files: usize, per_file: usize) -> CheckOutcome {
             sources: BTreeMap::new(),
             repo_prefix: "monorepo/".into(),
             requested: None,
+            skipped: Vec::new(),
         },
         findings,
         policy_issues: Vec::new(),

@@ -3,14 +3,16 @@
 //!
 //! Values are interpolated the way Compose does it, but without an environment: reading the
 //! process environment or a `.env` file would make the result depend on where the scan runs.
-//! Every variable is therefore taken as unset, so a `${VAR:-default}` gives its default and a
-//! reference that needs a value it does not have is reported as written, marked unresolved.
+//! Every variable is therefore taken as unset, so a `${VAR:-default}` gives its default. A
+//! reference whose tag or digest alone needs a value it does not have (`mongo:${TAG}`) is that
+//! image with an unknown version, as in a Dockerfile; one whose name may need it is reported as
+//! written, marked unresolved.
 //!
 //! YAML merge keys (`<<: *base`) are applied, as Compose applies them. Only the first YAML
 //! document of the file is used; a syntax error in a later one still fails the file, because
 //! saphyr only offers to load all documents at once.
 
-use super::dockerfile::parse_image_reference;
+use super::dockerfile::{self, parse_image_reference};
 use super::yaml::{self, Fault};
 use super::{Declared, Ecosystem, Manifest, ManifestKind, ParseError, Span};
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, ScanError, YamlData};
@@ -154,6 +156,17 @@ fn declare(raw: &str, span: Span, section: String) -> Option<Declared> {
         let mut entry = Declared::new(Ecosystem::Docker, image.name.clone(), span);
         entry.version = Some(image.version());
         entry.section = section;
+        return Some(entry);
+    }
+    // As in a Dockerfile: a known name whose tag or digest needs a value is that image, with
+    // an unknown version, so that a ban on the name applies.
+    if let Some(entry) = dockerfile::known_name_declaration(
+        &interpolated.value,
+        &interpolated.holes,
+        &interpolated.unresolved,
+        span,
+        &section,
+    ) {
         return Some(entry);
     }
     let mut entry = Declared::new(Ecosystem::Docker, raw, span);
@@ -503,31 +516,43 @@ struct Interpolated {
     value: String,
     /// `$NAME` for each variable whose value was needed, or a note on a malformed template.
     unresolved: Vec<String>,
+    /// Where in `value` a variable with no value stands (byte offsets, ascending; the
+    /// variable counts as empty text there), so that the parts of an image reference that
+    /// are known can be told apart (see [`dockerfile::known_name_declaration`]). Empty when
+    /// the template is malformed (then `value` is empty too).
+    holes: Vec<usize>,
 }
 
 /// Compose interpolation with every variable unset: `$$` is a `$`, `${VAR:-x}` and `${VAR-x}`
 /// give `x` (itself interpolated), `${VAR:+x}` and `${VAR+x}` give nothing, and `$VAR`,
 /// `${VAR}`, `${VAR:?err}`, `${VAR?err}` cannot be resolved.
 fn interpolate(text: &str) -> Interpolated {
-    let chars: Vec<char> = text.chars().collect();
-    let mut position = 0;
-    let mut unresolved = Vec::new();
-    match interpolate_until(&chars, &mut position, false, 0, &mut unresolved) {
-        Ok(value) => {
+    let mut state = Interpolation {
+        chars: text.chars().collect(),
+        position: 0,
+        out: String::new(),
+        holes: Vec::new(),
+        unresolved: Vec::new(),
+    };
+    match state.until(false, 0) {
+        Ok(()) => {
             // A set to drop repeats: a value can name many thousands of variables.
             let mut seen = HashSet::new();
-            let unique = unresolved
+            let unique = state
+                .unresolved
                 .into_iter()
                 .filter(|item| seen.insert(item.clone()))
                 .collect();
             Interpolated {
-                value,
+                value: state.out,
                 unresolved: unique,
+                holes: state.holes,
             }
         }
         Err(problem) => Interpolated {
             value: String::new(),
             unresolved: vec![problem],
+            holes: Vec::new(),
         },
     }
 }
@@ -540,105 +565,127 @@ fn is_name_char(c: char) -> bool {
     c == '_' || c.is_ascii_alphanumeric()
 }
 
-fn read_name(chars: &[char], position: &mut usize) -> String {
-    let mut name = String::new();
-    if !chars.get(*position).copied().is_some_and(is_name_start) {
-        return name;
-    }
-    while let Some(&c) = chars.get(*position).filter(|c| is_name_char(**c)) {
-        name.push(c);
-        *position += 1;
-    }
-    name
-}
-
 /// How deep `${VAR:-${VAR:-...}}` defaults may nest. Each level is a recursive call, so an
 /// image value of a few hundred kilobytes could otherwise overflow the stack; real files nest
 /// one or two levels.
 const MAX_INTERPOLATION_DEPTH: usize = 32;
 
-/// Reads to the end of the text, or through the `}` closing a `${...}` when `in_braces`.
-/// `depth` counts the `${` this call is nested in.
-fn interpolate_until(
-    chars: &[char],
-    position: &mut usize,
-    in_braces: bool,
-    depth: usize,
-    unresolved: &mut Vec<String>,
-) -> Result<String, String> {
-    let mut out = String::new();
-    loop {
-        let Some(&c) = chars.get(*position) else {
-            return if in_braces {
-                Err("invalid interpolation: missing '}'".to_string())
-            } else {
-                Ok(out)
-            };
-        };
-        *position += 1;
-        match c {
-            '}' if in_braces => return Ok(out),
-            '$' => match chars.get(*position) {
-                Some('$') => {
-                    *position += 1;
-                    out.push('$');
-                }
-                Some('{') => {
-                    *position += 1;
-                    if depth >= MAX_INTERPOLATION_DEPTH {
-                        return Err(format!(
-                            "invalid interpolation: nested more than {MAX_INTERPOLATION_DEPTH} \
-                             levels deep"
-                        ));
-                    }
-                    out.push_str(&braced(chars, position, depth + 1, unresolved)?);
-                }
-                Some(&next) if is_name_start(next) => {
-                    let name = read_name(chars, position);
-                    unresolved.push(format!("${name}"));
-                }
-                _ => return Err("invalid interpolation: '$' not followed by a name".to_string()),
-            },
-            _ => out.push(c),
-        }
-    }
+/// One interpolation in progress. Every level writes into the one output buffer, and a
+/// `${VAR:+x}` (whose `x` is read for its syntax, then dropped) is cut off it again: holes
+/// are then offsets in the final value without any copying between levels.
+struct Interpolation {
+    chars: Vec<char>,
+    position: usize,
+    out: String,
+    holes: Vec<usize>,
+    unresolved: Vec<String>,
 }
 
-/// After `${`, at nesting `depth`.
-fn braced(
-    chars: &[char],
-    position: &mut usize,
-    depth: usize,
-    unresolved: &mut Vec<String>,
-) -> Result<String, String> {
-    let name = read_name(chars, position);
-    if name.is_empty() {
-        return Err("invalid interpolation: '${' not followed by a name".to_string());
-    }
-    if chars.get(*position) == Some(&':') {
-        *position += 1;
-    } else if chars.get(*position) == Some(&'}') {
-        *position += 1;
-        unresolved.push(format!("${name}"));
-        return Ok(String::new());
-    }
-    let modifier = chars.get(*position).copied();
-    *position += 1;
-    let mark = unresolved.len();
-    match modifier {
-        Some('-') => interpolate_until(chars, position, true, depth, unresolved),
-        Some('+') => {
-            interpolate_until(chars, position, true, depth, unresolved)?;
-            unresolved.truncate(mark);
-            Ok(String::new())
+impl Interpolation {
+    fn read_name(&mut self) -> String {
+        let mut name = String::new();
+        if !self
+            .chars
+            .get(self.position)
+            .copied()
+            .is_some_and(is_name_start)
+        {
+            return name;
         }
-        Some('?') => {
-            interpolate_until(chars, position, true, depth, unresolved)?;
-            unresolved.truncate(mark);
-            unresolved.push(format!("${name}"));
-            Ok(String::new())
+        while let Some(&c) = self.chars.get(self.position).filter(|c| is_name_char(**c)) {
+            name.push(c);
+            self.position += 1;
         }
-        _ => Err(format!("invalid interpolation of ${name}")),
+        name
+    }
+
+    /// A variable with no value at the current end of the output.
+    fn hole(&mut self, name: &str) {
+        self.unresolved.push(format!("${name}"));
+        self.holes.push(self.out.len());
+    }
+
+    /// Drops what was written since `mark` (lengths of the output, holes and unresolved).
+    fn take_back(&mut self, mark: (usize, usize, usize)) {
+        self.out.truncate(mark.0);
+        self.holes.truncate(mark.1);
+        self.unresolved.truncate(mark.2);
+    }
+
+    /// Reads to the end of the text, or through the `}` closing a `${...}` when `in_braces`.
+    /// `depth` counts the `${` this call is nested in.
+    fn until(&mut self, in_braces: bool, depth: usize) -> Result<(), String> {
+        loop {
+            let Some(&c) = self.chars.get(self.position) else {
+                return if in_braces {
+                    Err("invalid interpolation: missing '}'".to_string())
+                } else {
+                    Ok(())
+                };
+            };
+            self.position += 1;
+            match c {
+                '}' if in_braces => return Ok(()),
+                '$' => match self.chars.get(self.position) {
+                    Some('$') => {
+                        self.position += 1;
+                        self.out.push('$');
+                    }
+                    Some('{') => {
+                        self.position += 1;
+                        if depth >= MAX_INTERPOLATION_DEPTH {
+                            return Err(format!(
+                                "invalid interpolation: nested more than \
+                                 {MAX_INTERPOLATION_DEPTH} levels deep"
+                            ));
+                        }
+                        self.braced(depth + 1)?;
+                    }
+                    Some(&next) if is_name_start(next) => {
+                        let name = self.read_name();
+                        self.hole(&name);
+                    }
+                    _ => {
+                        return Err("invalid interpolation: '$' not followed by a name".to_string())
+                    }
+                },
+                _ => self.out.push(c),
+            }
+        }
+    }
+
+    /// After `${`, at nesting `depth`.
+    fn braced(&mut self, depth: usize) -> Result<(), String> {
+        let name = self.read_name();
+        if name.is_empty() {
+            return Err("invalid interpolation: '${' not followed by a name".to_string());
+        }
+        if self.chars.get(self.position) == Some(&':') {
+            self.position += 1;
+        } else if self.chars.get(self.position) == Some(&'}') {
+            self.position += 1;
+            self.hole(&name);
+            return Ok(());
+        }
+        let modifier = self.chars.get(self.position).copied();
+        self.position += 1;
+        // What the word after the modifier wrote, to take back when it is not used.
+        let mark = (self.out.len(), self.holes.len(), self.unresolved.len());
+        match modifier {
+            Some('-') => self.until(true, depth),
+            Some('+') => {
+                self.until(true, depth)?;
+                self.take_back(mark);
+                Ok(())
+            }
+            Some('?') => {
+                self.until(true, depth)?;
+                self.take_back(mark);
+                self.hole(&name);
+                Ok(())
+            }
+            _ => Err(format!("invalid interpolation of ${name}")),
+        }
     }
 }
 
@@ -765,24 +812,117 @@ mod tests {
 
     #[test]
     fn unresolved_variables_keep_the_text() {
-        let text = "services:\n  a:\n    image: image3:3.${IMAGE3_VERSION}.3\n  b:\n    image: $REGISTRY/app:${TAG:?tag required}\n  c:\n    image: ${A:-$B}\n";
+        let text = "services:\n  a:\n    image: registry.example/${IMAGE3}:3\n  b:\n    image: $REGISTRY/app:${TAG:?tag required}\n  c:\n    image: ${A:-$B}\n";
         let entries = declared(text);
         assert_eq!(entries.len(), 3);
-        assert_eq!(entries[0].name, "image3:3.${IMAGE3_VERSION}.3");
+        assert_eq!(entries[0].name, "registry.example/${IMAGE3}:3");
         assert_eq!(entries[0].version, None);
-        assert_eq!(
-            entries[0].source.as_deref(),
-            Some("unresolved: $IMAGE3_VERSION")
-        );
+        assert_eq!(entries[0].source.as_deref(), Some("unresolved: $IMAGE3"));
         assert_eq!(
             text.get(entries[0].span.offset..entries[0].span.offset + entries[0].span.len),
-            Some("image3:3.${IMAGE3_VERSION}.3")
+            Some("registry.example/${IMAGE3}:3")
         );
         assert_eq!(
             entries[1].source.as_deref(),
             Some("unresolved: $REGISTRY, $TAG")
         );
         assert_eq!(entries[2].source.as_deref(), Some("unresolved: $B"));
+    }
+
+    /// (name, version, source) of each declaration.
+    fn resolved(text: &str) -> Vec<(String, Option<String>, Option<String>)> {
+        declared(text)
+            .into_iter()
+            .map(|d| (d.name, d.version, d.source))
+            .collect()
+    }
+
+    fn some(text: &str) -> Option<String> {
+        Some(text.to_string())
+    }
+
+    #[test]
+    fn a_known_name_with_an_unknown_tag_or_digest_is_that_image() {
+        // As in a Dockerfile (`FROM mongo:${V}`): only the separators written in the text
+        // split the reference, and a variable after the name's end leaves the name known.
+        let text = "services:\n\
+            \x20 a:\n    image: mongo:${TAG}\n\
+            \x20 b:\n    image: image3:3.${IMAGE3_VERSION}.3\n\
+            \x20 c:\n    image: node:18@${DIGEST}\n\
+            \x20 d:\n    image: node:${V:?required}-alpine@$D\n\
+            \x20 e:\n    image: localhost:5000/team/app:$V\n\
+            \x20 f:\n    image: ${REG:-registry.example}/app:${V-}${W}\n\
+            \x20 g:\n    image: app:${V:+$X}${W:-1}\n";
+        assert_eq!(
+            resolved(text),
+            vec![
+                ("mongo".into(), None, some("tag unresolved: $TAG")),
+                (
+                    "image3".into(),
+                    None,
+                    some("tag unresolved: $IMAGE3_VERSION")
+                ),
+                (
+                    "node".into(),
+                    some("18"),
+                    some("digest unresolved: $DIGEST")
+                ),
+                (
+                    "node".into(),
+                    None,
+                    some("tag and digest unresolved: $V, $D")
+                ),
+                (
+                    "localhost:5000/team/app".into(),
+                    None,
+                    some("tag unresolved: $V")
+                ),
+                (
+                    "registry.example/app".into(),
+                    None,
+                    some("tag unresolved: $W")
+                ),
+                // `${V:+$X}` gives nothing and needs nothing: the reference is whole.
+                ("app".into(), some("1"), None),
+            ]
+        );
+        // The span is the value as written.
+        let entry = &declared(text)[0];
+        assert_eq!(
+            text.get(entry.span.offset..entry.span.offset + entry.span.len),
+            Some("mongo:${TAG}")
+        );
+    }
+
+    #[test]
+    fn a_variable_that_may_change_the_name_leaves_it_unresolved() {
+        // Each variable stands where it could add to the name, make a tag of it, or turn the
+        // `:` before it into a registry's port; `$$` is a literal `$`, not a variable.
+        let images = [
+            "mongo${V}",
+            "mongo${V}:7",
+            "${V}mongo:7",
+            "localhost:${V}/app:1",
+            "registry.example/${V}/app:1",
+            "mongo${V:?set V}@sha256:abc",
+            ":${V}",
+            "${V:-}",
+        ];
+        let mut text = String::from("services:\n");
+        for (i, image) in images.iter().enumerate() {
+            text.push_str(&format!("  s{i}:\n    image: \"{image}\"\n"));
+        }
+        let got = resolved(&text);
+        assert_eq!(got.len(), images.len() - 1, "an empty value is no image");
+        for ((name, version, source), image) in got.into_iter().zip(images) {
+            assert_eq!(name, image);
+            assert_eq!(version, None, "{image}");
+            assert_eq!(source.as_deref(), Some("unresolved: $V"), "{image}");
+        }
+        assert_eq!(
+            resolved("services:\n  a:\n    image: \"mo$$ngo:${T}\"\n"),
+            vec![("mo$ngo".into(), None, some("tag unresolved: $T"))]
+        );
     }
 
     #[test]
@@ -959,22 +1099,30 @@ mod tests {
 
     #[test]
     fn interpolation_unit() {
-        let cases: [(&str, &str, &[&str]); 9] = [
-            ("plain", "plain", &[]),
-            ("$$", "$", &[]),
-            ("a$$b$$$$", "a$b$$", &[]),
-            ("${A:-x}", "x", &[]),
-            ("${A-}", "", &[]),
-            ("${A:+x}y", "y", &[]),
-            ("$A", "", &["$A"]),
-            ("${A}${B:?e}", "", &["$A", "$B"]),
-            ("${A:-${B:+$C}z}", "z", &[]),
+        type Case<'a> = (&'a str, &'a str, &'a [&'a str], &'a [usize]);
+        let cases: [Case<'_>; 12] = [
+            ("plain", "plain", &[], &[]),
+            ("$$", "$", &[], &[]),
+            ("a$$b$$$$", "a$b$$", &[], &[]),
+            ("${A:-x}", "x", &[], &[]),
+            ("${A-}", "", &[], &[]),
+            ("${A:+x}y", "y", &[], &[]),
+            ("$A", "", &["$A"], &[0]),
+            ("${A}${B:?e}", "", &["$A", "$B"], &[0, 0]),
+            ("${A:-${B:+$C}z}", "z", &[], &[]),
+            // Holes are offsets in the value, in bytes, wherever the variable stands.
+            ("é:${A:-x$B}y$C", "é:xy", &["$B", "$C"], &[4, 5]),
+            ("a:${A:+$B}${C?$D}", "a:", &["$C"], &[2]),
+            ("$$A:$A", "$A:", &["$A"], &[3]),
         ];
-        for (input, value, unresolved) in cases {
+        for (input, value, unresolved, holes) in cases {
             let result = interpolate(input);
             assert_eq!(result.value, value, "{input}");
             assert_eq!(result.unresolved, unresolved, "{input}");
+            assert_eq!(result.holes, holes, "{input}");
         }
+        // A malformed template leaves no hole.
+        assert_eq!(interpolate("a:${B").holes, Vec::<usize>::new());
     }
 
     #[test]

@@ -11,7 +11,8 @@
 //! whatever images can still be read from it, possibly none. Docker decides whether the build
 //! works; the policy only needs to know which images the file names.
 //!
-//! [`parse_image_reference`] is shared with the compose reader.
+//! [`parse_image_reference`] and [`known_name_declaration`] (a reference whose tag or digest
+//! needs a variable with no value) are shared with the compose reader.
 
 use super::{Declared, Ecosystem, Manifest, ParseError, Span};
 use std::collections::{HashMap, HashSet};
@@ -205,15 +206,13 @@ impl Reference<'_> {
         }
         // A known name whose tag or digest needs a value is still that image: a ban on the
         // name applies whatever the tag will be. Only the version is unknown.
-        if let Some(partial) = known_name(&expanded) {
-            let mut entry = Declared::new(Ecosystem::Docker, partial.name, self.span);
-            entry.version = partial.version;
-            entry.section = self.section.to_string();
-            entry.source = Some(format!(
-                "{} unresolved: {}",
-                partial.unknown,
-                expanded.unresolved.join(", ")
-            ));
+        if let Some(entry) = known_name_declaration(
+            &expanded.value,
+            &expanded.holes,
+            &expanded.unresolved,
+            self.span,
+            self.section,
+        ) {
             return Some(entry);
         }
         if matches_stage_pattern(self.raw, escape, &scope.stages, &mut scope.match_budget) {
@@ -248,6 +247,34 @@ struct KnownName {
     unknown: &'static str,
 }
 
+/// The declaration of a reference whose name is known but whose tag or digest needs a
+/// variable with no value, or None when a hole may change the name (see [`known_name`]).
+///
+/// `value` is the reference with each such variable expanded to nothing, `holes` the byte
+/// offsets in `value` where those variables stand (ascending), and `unresolved` the variables
+/// (`$NAME`) the source names. The version is the tag when only the digest is unknown, else
+/// None; the source says which part is unknown (`tag unresolved: $V`). Shared with the
+/// compose reader, whose interpolation marks its holes the same way, so that one reference
+/// reads the same in both files.
+pub(super) fn known_name_declaration(
+    value: &str,
+    holes: &[usize],
+    unresolved: &[String],
+    span: Span,
+    section: &str,
+) -> Option<Declared> {
+    let partial = known_name(value, holes)?;
+    let mut entry = Declared::new(Ecosystem::Docker, partial.name, span);
+    entry.version = partial.version;
+    entry.section = section.to_string();
+    entry.source = Some(format!(
+        "{} unresolved: {}",
+        partial.unknown,
+        unresolved.join(", ")
+    ));
+    Some(entry)
+}
+
 /// Splits an expansion with holes the way [`parse_image_reference`] splits a known one, and
 /// returns the name when no hole lies in it.
 ///
@@ -257,9 +284,7 @@ struct KnownName {
 /// for a tag or a digest, not for a `/` that would make the `:` a registry's port). A hole
 /// before the separator that ends the name, or at the end of a name with no separator after
 /// it (`mongo${SUFFIX}`), may change the name: then nothing is known.
-fn known_name(expanded: &Expanded) -> Option<KnownName> {
-    let value = expanded.value.as_str();
-    let holes = &expanded.holes;
+fn known_name(value: &str, holes: &[usize]) -> Option<KnownName> {
     if holes.is_empty() {
         return None;
     }

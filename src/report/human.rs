@@ -6,7 +6,7 @@ use crate::evaluate::{Finding, Severity};
 use crate::lines::{LineIndex, SourceText};
 use crate::manifest::Span;
 use crate::policy::{IssueSeverity, PolicyError, PolicyIssue};
-use crate::scan::FileError;
+use crate::scan::{FileError, SkipReason, Skipped};
 use crate::CheckOutcome;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
@@ -111,6 +111,42 @@ pub fn render_file_errors(
         render(&handler, &diagnostic, &mut out);
     }
     out
+}
+
+/// Named files that were not read because techpolicy reads no file of that name: one warning
+/// naming them all. Files the policy excludes are left out: they are skipped on purpose, and
+/// pre-commit names every staged file, so listing them would be noise (JSON lists them).
+pub fn render_skipped(skipped: &[Skipped], style: Style) -> String {
+    let files: Vec<&str> = skipped
+        .iter()
+        .filter(|s| s.reason == SkipReason::NotAManifest)
+        .map(|s| s.file.as_str())
+        .collect();
+    let message = match files.as_slice() {
+        [] => return String::new(),
+        [one] => format!("skipped {one}: {}", SkipReason::NotAManifest.as_str()),
+        // One file a line: a list of paths wrapped as prose would break them at hyphens.
+        many => {
+            let mut message = format!(
+                "skipped {} files: not manifests techpolicy reads",
+                many.len()
+            );
+            for file in many {
+                message.push_str("\n  ");
+                message.push_str(file);
+            }
+            message
+        }
+    };
+    let diagnostic = SourceDiagnostic {
+        severity: miette::Severity::Warning,
+        help: Some(
+            "techpolicy reads Cargo, npm and Docker manifests by their file names: see `What is scanned` in the README"
+                .into(),
+        ),
+        ..SourceDiagnostic::plain(message, "techpolicy::skipped-file")
+    };
+    rendered(&style.handler(), &diagnostic)
 }
 
 /// Why no policy could be used.
@@ -627,6 +663,54 @@ mod tests {
         let mut out = String::new();
         render(&Style::PLAIN.handler(), diagnostic, &mut out);
         out
+    }
+
+    #[test]
+    fn skipped_files_are_named_unless_excluded() {
+        let skipped = |files: &[(&str, SkipReason)]| -> Vec<Skipped> {
+            files
+                .iter()
+                .map(|(file, reason)| Skipped {
+                    file: file.to_string(),
+                    reason: *reason,
+                })
+                .collect()
+        };
+        let excluded = skipped(&[("vendor/Dockerfile", SkipReason::Excluded)]);
+        assert_eq!(render_skipped(&excluded, Style::PLAIN), "");
+        assert_eq!(render_skipped(&[], Style::PLAIN), "");
+
+        let one = skipped(&[
+            ("README.md", SkipReason::NotAManifest),
+            ("vendor/Dockerfile", SkipReason::Excluded),
+        ]);
+        let text = render_skipped(&one, Style::PLAIN);
+        assert!(
+            text.contains("⚠ skipped README.md: not a manifest techpolicy reads"),
+            "{text}"
+        );
+        assert!(text.contains("`What is scanned`"), "{text}");
+        assert!(!text.contains("vendor"), "{text}");
+
+        // Several: one warning, a path a line, never broken at a hyphen.
+        let long =
+            "a-long-directory-name/with-hyphens-in-it/and-more-of-them/docker-compose-notes.md";
+        let many = skipped(&[
+            ("README.md", SkipReason::NotAManifest),
+            (long, SkipReason::NotAManifest),
+        ]);
+        let text = render_skipped(&many, Style::PLAIN);
+        assert_eq!(
+            text.matches("techpolicy::skipped-file").count(),
+            1,
+            "{text}"
+        );
+        assert!(text.contains("skipped 2 files"), "{text}");
+        assert!(text.contains(long), "{text}");
+        assert!(
+            text.lines().any(|l| l.trim_end().ends_with("README.md")),
+            "{text}"
+        );
     }
 
     #[test]

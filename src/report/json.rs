@@ -33,6 +33,18 @@ pub fn render_check(outcome: &CheckOutcome) -> String {
         version: FORMAT_VERSION,
         findings: &outcome.findings,
         errors: errors(&outcome.scan.errors),
+        // Only when files were named: a directory scan's document stays as it was.
+        skipped: outcome.scan.requested.is_some().then(|| {
+            outcome
+                .scan
+                .skipped
+                .iter()
+                .map(|s| SkippedEntry {
+                    file: &s.file,
+                    reason: s.reason.as_str(),
+                })
+                .collect()
+        }),
         policy,
         policy_changes: &outcome.policy_changes,
         summary: &outcome.summary,
@@ -48,9 +60,17 @@ struct CheckDocument<'a> {
     version: u32,
     findings: &'a [Finding],
     errors: Vec<ErrorEntry<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skipped: Option<Vec<SkippedEntry<'a>>>,
     policy: Vec<PolicyWarning<'a>>,
     policy_changes: &'a [PolicyChange],
     summary: &'a Summary,
+}
+
+#[derive(Serialize)]
+struct SkippedEntry<'a> {
+    file: &'a str,
+    reason: &'a str,
 }
 
 #[derive(Serialize)]
