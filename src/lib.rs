@@ -1,6 +1,7 @@
 //! techpolicy: an engineering organisation's technical strategy as a check on every commit.
 //!
-//! The library does the work and returns data; the binary prints it and picks the exit code.
+//! The library does the work and returns data, with the exit status each result means
+//! ([`Exit`]); the binary parses arguments, calls it and prints.
 //!
 //! ```text
 //! walk ──> manifest files ──> parse (one module per format) ──> declarations, lockfiles
@@ -250,16 +251,48 @@ pub struct Summary {
     pub approved_direct_dependencies: usize,
 }
 
+/// The exit status of a command, by grep's convention (`EXIT_TROUBLE` is 2), which ripgrep
+/// follows: scripts and CI tell "the check failed" from "the check could not run".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// Nothing failed (warnings may have been reported).
+    Clean = 0,
+    /// Something failed: a finding at or above `--fail-on` (`check`), a policy with errors
+    /// (`validate`), a query the policy says nothing about (`explain`).
+    Failed = 1,
+    /// techpolicy could not do its whole job: no policy or an invalid one, policy errors on
+    /// this repository, a file that could not be read or parsed, a missing path, a revision
+    /// git could not read, an output that could not be written.
+    Trouble = 2,
+}
+
+/// The least severe finding that fails a check (`--fail-on`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Banned technologies (and expired exceptions) fail; warnings do not.
+    Error,
+    /// Deprecated technologies and exceptions about to expire fail too.
+    Warning,
+    /// Report, never fail (exit 0 unless techpolicy could not do its job).
+    Never,
+}
+
 impl CheckOutcome {
-    /// ripgrep's convention: 2 when the tool could not do its whole job, else 1 when
-    /// something failed the check, else 0.
-    pub fn exit_code(&self) -> i32 {
+    /// [`Exit::Trouble`] when a file could not be read or parsed or the policy contradicts
+    /// itself on this repository (the check is then incomplete whatever it found), else
+    /// [`Exit::Failed`] when a reported finding is at or above `fail_on`, else [`Exit::Clean`].
+    pub fn exit_code(&self, fail_on: FailOn) -> Exit {
+        let failing = match fail_on {
+            FailOn::Error => self.summary.errors,
+            FailOn::Warning => self.summary.errors + self.summary.warnings,
+            FailOn::Never => 0,
+        };
         if !self.scan.errors.is_empty() || self.policy_errors().next().is_some() {
-            2
-        } else if self.summary.errors > 0 {
-            1
+            Exit::Trouble
+        } else if failing > 0 {
+            Exit::Failed
         } else {
-            0
+            Exit::Clean
         }
     }
 
@@ -297,6 +330,48 @@ impl std::fmt::Display for CheckError {
 }
 
 impl std::error::Error for CheckError {}
+
+/// The result of `techpolicy validate`: what a check of the repository shows about its
+/// policy, beyond what loading it showed.
+#[derive(Debug)]
+pub struct Validation {
+    /// Errors (a package matched under two statuses) and warnings (overdue reviews, expired
+    /// and stale exceptions), in the order a check reports them.
+    pub issues: Vec<PolicyIssue>,
+}
+
+impl Validation {
+    /// How many of the issues are errors.
+    pub fn errors(&self) -> usize {
+        self.issues
+            .iter()
+            .filter(|i| i.severity == IssueSeverity::Error)
+            .count()
+    }
+
+    /// [`Exit::Failed`] when the policy has errors on this repository; warnings pass.
+    pub fn exit_code(&self) -> Exit {
+        if self.errors() > 0 {
+            Exit::Failed
+        } else {
+            Exit::Clean
+        }
+    }
+}
+
+/// Checks `policy` against the repository at `target` on `today`: the problems only a scan
+/// shows (conflicting matches, stale exceptions) with the date warnings.
+pub fn validate(target: &Target, policy: &Policy, today: Date) -> Result<Validation, CheckError> {
+    let options = CheckOptions {
+        today,
+        new_since: None,
+        cargo_metadata: false,
+    };
+    let outcome = check(target, policy, &options)?;
+    Ok(Validation {
+        issues: outcome.policy_issues,
+    })
+}
 
 /// Today in the local time zone.
 pub fn today() -> Date {
@@ -413,6 +488,18 @@ pub struct Inventory {
     pub entries: Vec<InventoryEntry>,
     pub errors: Vec<FileError>,
     pub files_scanned: usize,
+}
+
+impl Inventory {
+    /// [`Exit::Trouble`] when a file could not be read or parsed, else [`Exit::Clean`]: an
+    /// inventory fails nothing.
+    pub fn exit_code(&self) -> Exit {
+        if self.errors.is_empty() {
+            Exit::Clean
+        } else {
+            Exit::Trouble
+        }
+    }
 }
 
 /// Every dependency and image under `root`, with the technology each maps to when a policy

@@ -1,4 +1,5 @@
-//! The policy: discovery, loading with every layer it extends, and validation.
+//! The policy: discovery, loading with every layer it extends (from disk, or from a git
+//! revision for `--policy-from`), and validation.
 //!
 //! Loading happens in two steps, as cargo-deny does it: each file is read into spanned entries
 //! (`raw`), then the layers are merged and every cross-reference is checked. Every problem is
@@ -9,8 +10,10 @@
 pub mod diff;
 mod raw;
 
+use crate::git::{GitError, RevisionReader};
 use crate::manifest::Span;
 use crate::matcher::Matcher;
+use diff::PolicyChange;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use jiff::civil::Date;
 use raw::{RawLayer, Text};
@@ -324,6 +327,108 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
             .map(|name| dir.join(name))
             .find(|candidate| candidate.is_file())
     })
+}
+
+/// The policy file for a scan of `start`: `given` (`--policy FILE`), else the one
+/// [`discover`] finds.
+pub fn locate(start: &Path, given: Option<&Path>) -> Option<PathBuf> {
+    given.map(Path::to_path_buf).or_else(|| discover(start))
+}
+
+/// Loads the policy for a scan of `start` as [`locate`] finds it, with everything it extends;
+/// [`PolicyError::NotFound`] when there is none (`inventory` runs without one, the other
+/// commands cannot).
+pub fn find(
+    start: &Path,
+    given: Option<&Path>,
+    options: &LoadOptions,
+) -> Result<Policy, PolicyError> {
+    let path = locate(start, given).ok_or_else(|| PolicyError::NotFound {
+        searched_from: start.to_path_buf(),
+    })?;
+    load(&path, options)
+}
+
+/// Why `--policy-from REV[:PATH]` could not give a policy.
+#[derive(Debug)]
+pub enum RevisionPolicyError {
+    /// Not inside a git work tree, or REV is not a commit.
+    Git(GitError),
+    /// The policy file is not at that revision (or is not UTF-8 there).
+    Unreadable {
+        path: PathBuf,
+        rev: String,
+        error: std::io::Error,
+    },
+    /// It was read, but it (or what it extends at that revision) is not a valid policy.
+    Policy(PolicyError),
+}
+
+impl fmt::Display for RevisionPolicyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RevisionPolicyError::Git(error) => write!(f, "--policy-from: {error}"),
+            RevisionPolicyError::Unreadable { path, rev, error } => write!(
+                f,
+                "--policy-from: cannot read {} at {rev}: {error}",
+                path.display()
+            ),
+            RevisionPolicyError::Policy(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for RevisionPolicyError {}
+
+/// The policy as it was at a git revision, with everything it extends there
+/// (`--policy-from REV[:PATH]`), and what the working tree's policy would change in it.
+///
+/// PATH is relative to the top of the work tree; without it, the file [`locate`] finds for
+/// `start` is read at REV. A working-tree policy that does not load is one change, not an
+/// error: the check runs on the revision's policy either way.
+pub fn at_revision(
+    start: &Path,
+    given: Option<&Path>,
+    from: &str,
+    options: &LoadOptions,
+) -> Result<(Policy, Vec<PolicyChange>), RevisionPolicyError> {
+    let (rev, path) = match from.split_once(':') {
+        Some((rev, path)) => (rev, Some(path)),
+        None => (from, None),
+    };
+    let start_dir = if start.is_file() {
+        start.parent().unwrap_or(Path::new("."))
+    } else {
+        start
+    };
+    let mut reader = RevisionReader::new(start_dir, rev).map_err(RevisionPolicyError::Git)?;
+    let working = locate(start, given);
+    let path = match (path, &working) {
+        (Some(path), _) => reader.top().join(path),
+        (None, Some(working)) => std::path::absolute(working).unwrap_or_else(|_| working.clone()),
+        (None, None) => reader.top().join(POLICY_FILE_NAMES[0]),
+    };
+    let text = reader
+        .read_text(&path)
+        .map_err(|error| RevisionPolicyError::Unreadable {
+            path: path.clone(),
+            rev: rev.to_string(),
+            error,
+        })?;
+    let base =
+        load_with(&path, &text, &mut reader, options).map_err(RevisionPolicyError::Policy)?;
+    let changes = match working.filter(|w| w.is_file()) {
+        None => Vec::new(),
+        Some(working) => match load(&working, options) {
+            Ok(proposed) => diff::changes(&base, &proposed),
+            Err(error) => vec![PolicyChange {
+                code: "invalid-working-policy",
+                message: format!("the working tree's policy does not load: {error}"),
+                loosens: false,
+            }],
+        },
+    };
+    Ok((base, changes))
 }
 
 /// Where policy files come from: the disk, or a git revision.

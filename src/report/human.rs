@@ -1,13 +1,14 @@
 //! Diagnostics for people: each finding as a miette report quoting the manifest line, with
 //! the reason, the alternative and the decision; then one summary line. The same renderer
-//! shows files that could not be parsed and invalid policies.
+//! shows files that could not be parsed, invalid policies and `validate`'s result.
 
+use super::plural;
 use crate::evaluate::{Finding, Severity};
 use crate::lines::{LineIndex, SourceText};
 use crate::manifest::Span;
-use crate::policy::{IssueSeverity, PolicyError, PolicyIssue};
+use crate::policy::{IssueSeverity, Policy, PolicyError, PolicyIssue};
 use crate::scan::{FileError, SkipReason, Skipped};
-use crate::CheckOutcome;
+use crate::{CheckOutcome, Validation};
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
 };
@@ -189,6 +190,29 @@ pub fn render_policy_issues(issues: &[PolicyIssue], style: Style) -> String {
     out
 }
 
+/// `techpolicy validate`: the policy's problems on the repository, then what the policy holds
+/// and how many errors and warnings it has.
+pub fn render_validation(policy: &Policy, validation: &Validation, style: Style) -> String {
+    let errors = validation.errors();
+    let warnings = validation.issues.len() - errors;
+    let mut text = render_policy_issues(&validation.issues, style);
+    text.push_str(&format!(
+        "{}: {} decision{}, {} technolog{}, {} exception{} in {} file{}: {errors} error{}, {warnings} warning{}\n",
+        policy.path.display(),
+        policy.decisions.len(),
+        plural(policy.decisions.len()),
+        policy.technologies.len(),
+        if policy.technologies.len() == 1 { "y" } else { "ies" },
+        policy.exceptions.len(),
+        plural(policy.exceptions.len()),
+        policy.files.len(),
+        plural(policy.files.len()),
+        plural(errors),
+        plural(warnings),
+    ));
+    text
+}
+
 fn issue_diagnostic(issue: &PolicyIssue) -> SourceDiagnostic {
     let severity = match issue.severity {
         IssueSeverity::Error => miette::Severity::Error,
@@ -286,14 +310,6 @@ fn summary_line(outcome: &CheckOutcome) -> String {
         ));
     }
     line
-}
-
-fn plural(count: usize) -> &'static str {
-    if count == 1 {
-        ""
-    } else {
-        "s"
-    }
 }
 
 fn rendered(handler: &GraphicalReportHandler, diagnostic: &dyn Diagnostic) -> String {

@@ -8,6 +8,7 @@
 //! line says how much is missing. Everything from the policy or a manifest is escaped, so that
 //! a name cannot break a table, start a link or mention a team.
 
+use super::{is_web_url, link_target, plural};
 use crate::evaluate::{DecisionRef, Finding, Severity};
 use crate::policy::{TechStatus, EXPIRY_WARNING_DAYS};
 use crate::CheckOutcome;
@@ -560,30 +561,6 @@ fn shorten(value: &str) -> String {
         let mut out: String = value.chars().take(MAX_CELL_CHARS - 1).collect();
         out.push('…');
         out
-    }
-}
-
-/// A URL as a link target: the characters that would end it early, encoded.
-fn link_target(url: &str) -> String {
-    url.replace(' ', "%20")
-        .replace('(', "%28")
-        .replace(')', "%29")
-        .replace('<', "%3C")
-        .replace('>', "%3E")
-}
-
-fn is_web_url(url: &str) -> bool {
-    let lower = url.to_ascii_lowercase();
-    (lower.starts_with("https://") || lower.starts_with("http://"))
-        && url.len() > "https://".len()
-        && !url.contains(char::is_whitespace)
-}
-
-fn plural(count: usize) -> &'static str {
-    if count == 1 {
-        ""
-    } else {
-        "s"
     }
 }
 

@@ -103,3 +103,47 @@ pub(crate) fn end_column(source: Option<&SourceText>, f: &Finding) -> Option<usi
     let width = source.lines.char_len(text, start..start + covered.len());
     (column == f.column).then_some(column + width)
 }
+
+/// `"s"` unless `count` is one: `1 file`, `2 files`.
+pub(crate) fn plural(count: usize) -> &'static str {
+    if count == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// Whether a decision's `url` is a web address a report may link to (its `path` otherwise).
+pub(crate) fn is_web_url(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://"))
+        && url.len() > "https://".len()
+        && !url.contains(char::is_whitespace)
+}
+
+/// A URL as a Markdown link target: the characters that would end it early or be read as
+/// markup, percent-encoded as a browser would send them anyway.
+pub(crate) fn link_target(url: &str) -> String {
+    url.replace(' ', "%20")
+        .replace('(', "%28")
+        .replace(')', "%29")
+        .replace('<', "%3C")
+        .replace('>', "%3E")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_targets_cannot_end_early_or_open_markup() {
+        assert_eq!(
+            link_target("https://example.com/a b(c)?q=<1>"),
+            "https://example.com/a%20b%28c%29?q=%3C1%3E"
+        );
+        assert!(is_web_url("HTTPS://example.com/adr/1"));
+        assert!(!is_web_url("https://"));
+        assert!(!is_web_url("https://example.com/a b"));
+        assert!(!is_web_url("docs/adr/0001.md"));
+    }
+}

@@ -8,6 +8,7 @@
 //! the machine that ran the check, which means nothing where the report is read and would make
 //! the output differ between machines.
 
+use super::{is_web_url, link_target};
 use crate::evaluate::{Finding, Severity};
 use crate::policy::{IssueSeverity, PolicyIssue, TechStatus};
 use crate::CheckOutcome;
@@ -573,20 +574,6 @@ fn markdown_text(text: &str) -> String {
         out.push(c);
     }
     out
-}
-
-/// A URL as a markdown link target: the characters that would end it early, encoded.
-fn link_target(url: &str) -> String {
-    url.replace(' ', "%20")
-        .replace('(', "%28")
-        .replace(')', "%29")
-}
-
-fn is_web_url(url: &str) -> bool {
-    let lower = url.to_ascii_lowercase();
-    (lower.starts_with("https://") || lower.starts_with("http://"))
-        && url.len() > "https://".len()
-        && !url.contains(char::is_whitespace)
 }
 
 /// `MongoDB` → `mongodb`, `Node.js before 18` → `node-js-before-18`.
