@@ -145,11 +145,12 @@ impl<'a> Manifests<'a> {
             }
         }
         let mut queue: VecDeque<String> = members.iter().cloned().collect();
+        let inherited = root_manifest.workspace_dependency_index();
         while let Some(member) = queue.pop_front() {
             let Some((_, manifest)) = self.at(&member) else {
                 continue;
             };
-            for dependency in path_dependencies(&member, manifest, root_dir, root_manifest) {
+            for dependency in path_dependencies(&member, manifest, root_dir, &inherited) {
                 if is_within(&dependency, root_dir)
                     && !excludes(root_dir, root_manifest, &dependency)
                     && members.insert(dependency.clone())
@@ -170,7 +171,7 @@ fn path_dependencies(
     dir: &str,
     manifest: &Manifest,
     root_dir: &str,
-    root: &Manifest,
+    inherited: &crate::fasthash::FastMap<&str, &crate::manifest::Declared>,
 ) -> Vec<String> {
     manifest
         .declared
@@ -179,10 +180,7 @@ fn path_dependencies(
         .filter_map(|declared| {
             if declared.workspace_inherited {
                 let key = declared.alias.as_deref().unwrap_or(&declared.name);
-                let entry = root
-                    .workspace_dependencies
-                    .iter()
-                    .find(|e| e.alias.as_deref().unwrap_or(&e.name) == key)?;
+                let entry = inherited.get(key)?;
                 let path = entry.source.as_deref()?.strip_prefix("path+")?;
                 normalize(&join(root_dir, path))
             } else {

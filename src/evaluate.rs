@@ -144,6 +144,27 @@ pub fn classify(policy: &Policy, dependency: &Dependency) -> Option<Classificati
     most_restrictive(policy, &matches(policy, dependency))
 }
 
+/// [`classify`] for many dependencies: the policy's entries indexed once, so that each
+/// dependency costs a lookup of its name, not a test of every entry of the policy.
+pub struct Classifier<'p> {
+    policy: &'p Policy,
+    index: MatchIndex<'p>,
+}
+
+impl<'p> Classifier<'p> {
+    pub fn new(policy: &'p Policy) -> Classifier<'p> {
+        Classifier {
+            policy,
+            index: MatchIndex::new(policy),
+        }
+    }
+
+    /// The same as [`classify`].
+    pub fn classify(&self, dependency: &Dependency) -> Option<Classification> {
+        most_restrictive(self.policy, &self.index.matches(self.policy, dependency))
+    }
+}
+
 /// The classification [`classify`] picks among the matches of one dependency.
 fn most_restrictive(policy: &Policy, matched: &[Classification]) -> Option<Classification> {
     matched.iter().copied().max_by(|a, b| {

@@ -509,15 +509,18 @@ pub fn inventory(target: &Target, policy: Option<&Policy>, cargo_metadata: bool)
     // Named files are listed alone; the files read to resolve them are not.
     let requested = scan.requested;
     let listed = |file: &str| is_listed(requested.as_deref(), file);
+    let classifier = policy.map(evaluate::Classifier::new);
     let entries = scan
         .dependencies
         .into_iter()
         .filter(|dependency| listed(&dependency.file))
         .map(|dependency| {
-            let technology = policy.and_then(|policy| {
-                let classification = evaluate::classify(policy, &dependency)?;
-                Some(&policy.technologies[classification.technology])
-            });
+            let technology = policy
+                .zip(classifier.as_ref())
+                .and_then(|(policy, classifier)| {
+                    let classification = classifier.classify(&dependency)?;
+                    Some(&policy.technologies[classification.technology])
+                });
             InventoryEntry {
                 technology: technology.map(|t| t.name.clone()),
                 status: technology.map(|t| t.status),

@@ -117,6 +117,8 @@ pub fn resolve(files: &[ParsedFile]) -> Vec<Dependency> {
         .map(|file| std::sync::Arc::from(file.source.path.as_str()))
         .collect();
 
+    // Per workspace root (file index): its `[workspace.dependencies]` by key, built once.
+    let mut inherited: HashMap<usize, HashMap<&str, &Declared>> = HashMap::default();
     for (index, file) in files.iter().enumerate() {
         let Parsed::Manifest(manifest) = &file.parsed else {
             continue;
@@ -133,7 +135,16 @@ pub fn resolve(files: &[ParsedFile]) -> Vec<Dependency> {
         };
         for declared in &manifest.declared {
             let declared = match (declared.workspace_inherited, workspace_root) {
-                (true, Some(root)) => inherit_from_workspace(declared, &files[root].parsed),
+                (true, Some(root)) => {
+                    let table =
+                        inherited
+                            .entry(root)
+                            .or_insert_with(|| match &files[root].parsed {
+                                Parsed::Manifest(root) => root.workspace_dependency_index(),
+                                Parsed::Lockfile(_) => HashMap::default(),
+                            });
+                    inherit_from_workspace(declared, table)
+                }
                 _ => declared.clone(),
             };
             let resolved = lock.and_then(|lock| {
@@ -221,16 +232,9 @@ fn join(dir: &str, name: &str) -> String {
 
 /// Completes `dep.workspace = true` from the workspace root's `[workspace.dependencies]`,
 /// which may rename the package and carries the requirement and source.
-fn inherit_from_workspace(member: &Declared, root: &Parsed) -> Declared {
-    let Parsed::Manifest(root) = root else {
-        return member.clone();
-    };
+fn inherit_from_workspace(member: &Declared, root: &HashMap<&str, &Declared>) -> Declared {
     let key = member.alias.as_deref().unwrap_or(&member.name);
-    let Some(entry) = root
-        .workspace_dependencies
-        .iter()
-        .find(|entry| entry.alias.as_deref().unwrap_or(&entry.name) == key)
-    else {
+    let Some(entry) = root.get(key) else {
         return member.clone();
     };
     Declared {

@@ -235,6 +235,21 @@ pub struct Declared {
     pub source: Option<String>,
 }
 
+impl Manifest {
+    /// Cargo: `[workspace.dependencies]` by the key members inherit them under
+    /// (`dep.workspace = true`), for lookups that cost the same however many there are.
+    pub fn workspace_dependency_index(&self) -> crate::fasthash::FastMap<&str, &Declared> {
+        let mut index = crate::fasthash::FastMap::default();
+        for entry in &self.workspace_dependencies {
+            // TOML keys are unique, so no key repeats; the first would win, as a search did.
+            index
+                .entry(entry.alias.as_deref().unwrap_or(&entry.name))
+                .or_insert(entry);
+        }
+        index
+    }
+}
+
 impl Declared {
     /// A registry dependency with a requirement; the common case for parsers.
     pub fn new(ecosystem: Ecosystem, name: impl Into<String>, span: Span) -> Declared {
