@@ -9,8 +9,7 @@
 //! policy (spanned) ──> validated Policy ──────────────────> match ──> Finding ──> report
 //! ```
 
-pub mod cargo_metadata;
-pub mod cargo_workspace;
+pub mod ecosystem;
 pub mod evaluate;
 pub mod explain;
 mod fasthash;
@@ -177,7 +176,7 @@ pub fn scan(target: &Target, policy: Option<&Policy>, cargo_metadata: bool) -> S
     let files_read = walked.files.len() + walked.errors.len();
     let mut errors = walked.errors;
     if cargo_metadata {
-        crate::cargo_metadata::resolve(target.base(), &walked.files, &dependencies)
+        crate::ecosystem::cargo::metadata::resolve(target.base(), &walked.files, &dependencies)
             .apply(&mut dependencies, &mut errors);
     }
     let mut sources: BTreeMap<String, lines::SourceText> = walked

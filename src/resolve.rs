@@ -4,7 +4,7 @@
 //! - Cargo: `dep.workspace = true` takes the workspace root's entry; a member's dependencies
 //!   resolve through the Cargo.lock beside its workspace root, using the member's own lock
 //!   entry to pick between several versions of one crate. Which root a Cargo.toml belongs to
-//!   (if any) is `crate::cargo_workspace`'s business; one no workspace claims resolves
+//!   (if any) is `crate::ecosystem::cargo::workspace`'s business; one no workspace claims resolves
 //!   through the Cargo.lock beside it and inherits nothing.
 //! - npm: a package.json resolves through the nearest lockfile above it that lists it as its
 //!   root or one of its workspaces, following Node's lookup (the nearest `node_modules` up
@@ -12,7 +12,7 @@
 //!
 //! Lockfile packages that no declaration resolves to are the transitive ones.
 
-use crate::cargo_workspace::CargoWorkspaces;
+use crate::ecosystem::cargo::workspace::CargoWorkspaces;
 use crate::manifest::{
     ancestors, parent_dir, Declared, Ecosystem, Lockfile, Manifest, ManifestKind, Parsed, Span,
 };

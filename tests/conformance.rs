@@ -15,7 +15,9 @@
 use crate::util::fixture;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use techpolicy::manifest::{dockerfile, pnpm_lock, Manifest, ManifestKind, Parsed};
+use techpolicy::ecosystem::docker::dockerfile;
+use techpolicy::ecosystem::npm::pnpm_lock;
+use techpolicy::manifest::{Manifest, ManifestKind, Parsed};
 
 /// (name, version). The version is None where the fixture states none (a git dependency
 /// known only by its commit, a Cargo.toml git dependency, an unresolved compose image).

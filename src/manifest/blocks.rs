@@ -12,7 +12,7 @@
 use super::{Lockfile, ParseError, Span};
 
 /// What a line means to the cutting.
-pub(super) enum Line {
+pub(crate) enum Line {
     /// The first line of a block.
     Starts(Keep),
     /// A line of the current block (indented deeper, blank, or a comment).
@@ -20,7 +20,7 @@ pub(super) enum Line {
 }
 
 /// Whether a block is kept, as far as its first line tells.
-pub(super) enum Keep {
+pub(crate) enum Keep {
     Yes,
     No,
     /// Decided from the whole block once it ends.
@@ -28,7 +28,7 @@ pub(super) enum Keep {
 }
 
 /// Some blocks of a text, and where each piece came from.
-pub(super) struct Kept {
+pub(crate) struct Kept {
     pub text: String,
     /// (offset in `text`, offset in the original) of each piece, in order.
     pieces: Vec<(usize, usize)>,
@@ -120,7 +120,7 @@ impl Kept {
 
 /// The parts of an entry key, unquoted: `"@s/a@npm:^1, @s/a@npm:^1.2":` has `@s/a@npm:^1`
 /// and `@s/a@npm:^1.2`. None when the line is no `key:`.
-pub(super) fn key_parts(key_line: &str) -> Option<Vec<&str>> {
+pub(crate) fn key_parts(key_line: &str) -> Option<Vec<&str>> {
     let key = key_line.trim_end().strip_suffix(':')?;
     // Classic yarn quotes each descriptor, berry the whole key.
     Some(

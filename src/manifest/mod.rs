@@ -5,17 +5,13 @@
 //! says, with a byte span for every entry. Linking a manifest to its lockfile, resolving
 //! `workspace = true` and Node's `node_modules` lookup happen later, in `crate::resolve`.
 
-mod blocks;
-pub mod cargo_lock;
-pub mod cargo_toml;
-pub mod compose;
-pub mod dockerfile;
-mod json;
-pub mod package_json;
-pub mod package_lock;
-pub mod pnpm_lock;
-mod yaml;
-pub mod yarn_lock;
+pub(crate) mod blocks;
+pub(crate) mod json;
+pub(crate) mod yaml;
+
+use crate::ecosystem::cargo::{cargo_lock, cargo_toml};
+use crate::ecosystem::docker::{compose, dockerfile};
+use crate::ecosystem::npm::{package_json, package_lock, pnpm_lock, yarn_lock};
 
 use serde::Serialize;
 use std::fmt;

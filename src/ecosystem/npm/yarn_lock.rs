@@ -12,9 +12,9 @@
 //! [`Lockfile::workspaces`], not packages. Classic records no workspaces at all, so a classic
 //! lock covers every `package.json` below it.
 
-use super::blocks::{key_parts, Keep, Kept, Line};
-use super::yaml::{self, Fault};
-use super::{LockedPackage, Lockfile, ParseError, Span};
+use crate::manifest::blocks::{key_parts, Keep, Kept, Line};
+use crate::manifest::yaml::{self, Fault};
+use crate::manifest::{LockedPackage, Lockfile, ParseError, Span};
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, ScanError, YamlData};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};

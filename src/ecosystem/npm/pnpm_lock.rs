@@ -16,9 +16,9 @@
 //! dependencies and the package manager itself, then the project's lockfile. The project's is
 //! the last document, and only that one is read.
 
-use super::blocks::{key_parts, Keep, Kept, Line};
-use super::yaml::{self, Fault};
-use super::{Importer, LockedPackage, Lockfile, ParseError, Span};
+use crate::manifest::blocks::{key_parts, Keep, Kept, Line};
+use crate::manifest::yaml::{self, Fault};
+use crate::manifest::{Importer, LockedPackage, Lockfile, ParseError, Span};
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, ScanError, YamlData};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;

@@ -8,8 +8,8 @@
 //! The JSON helpers below `parse` are shared with `package_lock`: both files are read the way
 //! npm reads them (`JSON.parse` after stripping a byte order mark) while keeping byte spans.
 
-use super::json::{self, Object, Property as ObjectProp, Value};
-use super::{Declared, Ecosystem, Manifest, ParseError, Span};
+use crate::manifest::json::{self, Object, Property as ObjectProp, Value};
+use crate::manifest::{Declared, Ecosystem, Manifest, ParseError, Span};
 use jsonc_parser::ast::Value as JsoncValue;
 use jsonc_parser::common::{Range, Ranged};
 use jsonc_parser::{parse_to_ast, CollectOptions, ParseOptions};
@@ -169,7 +169,9 @@ impl<'a> JsonObject<'a> {
         // Plain strict JSON within the nesting limit is what nearly every file is: read it
         // fast. Anything else (an error to report, or a leniency of jsonc-parser) takes the
         // full path below, which alone decides what is valid.
-        if let Some(object) = json::parse_strict(json, super::MAX_NESTING, hook.as_deref_mut()) {
+        if let Some(object) =
+            json::parse_strict(json, crate::manifest::MAX_NESTING, hook.as_deref_mut())
+        {
             return Ok(JsonObject { object, offset });
         }
         let strict = ParseOptions {
@@ -184,7 +186,8 @@ impl<'a> JsonObject<'a> {
             allow_non_finite_numbers: false,
             allow_extended_string_escapes: false,
         };
-        super::check_nesting(json, b"[{", b"]}", Some(b'"')).map_err(|e| shift_error(e, offset))?;
+        crate::manifest::check_nesting(json, b"[{", b"]}", Some(b'"'))
+            .map_err(|e| shift_error(e, offset))?;
         let parsed = parse_to_ast(json, &CollectOptions::default(), &strict).map_err(|err| {
             ParseError::at(format!("invalid JSON: {err}"), shifted(err.range(), offset))
         })?;

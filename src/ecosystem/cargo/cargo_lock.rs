@@ -7,7 +7,7 @@
 
 use crate::fasthash::FastMap;
 
-use super::{LockedPackage, Lockfile, ParseError, Span};
+use crate::manifest::{LockedPackage, Lockfile, ParseError, Span};
 use toml::de::{DeTable, DeValue};
 
 /// Parses a Cargo.lock. Fails when the text is not TOML or `package` is not an array of

@@ -6,13 +6,13 @@
 //! the root's `workspace_dependencies`. `[patch.<source>]` and `[replace]` entries are
 //! declarations too: they decide which code a dependency resolves to. The `[workspace]`
 //! `members`/`exclude` lists and `package.workspace` are kept as written, for
-//! `crate::cargo_workspace` to tell which workspace each Cargo.toml belongs to.
+//! `super::workspace` to tell which workspace each Cargo.toml belongs to.
 //!
 //! The document is read with `toml::de::DeTable`, which keeps a span on every key and value,
 //! rather than deserialised into typed structs: a single malformed entry must not cost the
 //! whole file, and spans must survive.
 
-use super::{Declared, Ecosystem, Manifest, ParseError, Span};
+use crate::manifest::{Declared, Ecosystem, Manifest, ParseError, Span};
 use toml::de::{DeString, DeTable, DeValue};
 use toml::Spanned;
 

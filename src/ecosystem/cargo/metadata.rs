@@ -24,7 +24,7 @@
 //! lockfile, a package not cached) is a file error at its Cargo.toml, and keeps the default
 //! reading.
 
-use crate::cargo_workspace::{is_package_dependency, CargoWorkspaces};
+use crate::ecosystem::cargo::workspace::{is_package_dependency, CargoWorkspaces};
 use crate::manifest::{Lockfile, ManifestKind, Parsed};
 use crate::resolve::{Chains, Dependency};
 use crate::scan::{FileError, ParsedFile};

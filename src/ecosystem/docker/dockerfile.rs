@@ -14,7 +14,7 @@
 //! [`parse_image_reference`] and [`known_name_declaration`] (a reference whose tag or digest
 //! needs a variable with no value) are shared with the compose reader.
 
-use super::{Declared, Ecosystem, Manifest, ParseError, Span};
+use crate::manifest::{Declared, Ecosystem, Manifest, ParseError, Span};
 use std::collections::{HashMap, HashSet};
 
 /// How deep `${NAME:-${NAME:-...}}` defaults may nest. Each level is a recursive call, so a long

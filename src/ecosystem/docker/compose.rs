@@ -13,8 +13,8 @@
 //! saphyr only offers to load all documents at once.
 
 use super::dockerfile::{self, parse_image_reference};
-use super::yaml::{self, Fault};
-use super::{Declared, Ecosystem, Manifest, ManifestKind, ParseError, Span};
+use crate::manifest::yaml::{self, Fault};
+use crate::manifest::{Declared, Ecosystem, Manifest, ManifestKind, ParseError, Span};
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, ScanError, YamlData};
 use std::collections::HashSet;
 

@@ -6,13 +6,13 @@
 //! flattened here to the same `node_modules/a/node_modules/b` paths so that later stages see
 //! one shape. Version 2 carries both: `packages` is the one npm itself reads.
 
-use super::ancestors;
-use super::json::{Hook, Object, Property as ObjectProp, Value};
 use super::package_json::{
     as_str, get, is_non_registry, prop_name, split_alias, unique_properties, JsonObject,
 };
-use super::{LockedPackage, Lockfile, ParseError, Span};
 use crate::fasthash::{FastMap, FastSet};
+use crate::manifest::ancestors;
+use crate::manifest::json::{Hook, Object, Property as ObjectProp, Value};
+use crate::manifest::{LockedPackage, Lockfile, ParseError, Span};
 
 /// The sections of a `packages` entry whose names npm resolves for that package. Dev
 /// dependencies only count for the project's own entries, which are not packages here.
