@@ -6,10 +6,9 @@
 //! declaration of the repository resolves to it (a transitive package), once per lockfile,
 //! name and version.
 
-use crate::manifest::{Ecosystem, Span};
+use crate::manifest::{Dependency, Ecosystem, Span};
 use crate::matcher::{Candidate, Prepared};
 use crate::policy::{self, IssueSeverity, Origin, Policy, PolicyIssue, TechStatus, UnknownMode};
-use crate::resolve::Dependency;
 use jiff::civil::Date;
 use serde::Serialize;
 // The fast hasher under the usual names: one set entry per lockfile entry.
@@ -103,6 +102,40 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding at `dependency` with what the dependency says; what a technology adds (its
+    /// name, decision, reason, sunset, exception, policy file, rule) is left empty. The one
+    /// place a finding is built: a restricted technology's finding fills the rest in.
+    fn at(
+        dependency: &Dependency,
+        severity: Severity,
+        status: TechStatus,
+        message: String,
+    ) -> Finding {
+        Finding {
+            severity,
+            status,
+            technology: None,
+            ecosystem: dependency.ecosystem,
+            package: dependency.name.clone(),
+            version: dependency.version.clone(),
+            requirement: dependency.requirement.clone(),
+            file: dependency.file.to_string(),
+            line: dependency.line,
+            column: dependency.column,
+            direct: dependency.direct,
+            via: dependency.via.clone(),
+            decision: None,
+            reason: None,
+            use_instead: None,
+            sunset: None,
+            exception: None,
+            policy: None,
+            message,
+            rule: None,
+            span: dependency.span,
+        }
+    }
+
     /// What makes a finding the same finding across commits, whatever line it moved to.
     pub fn identity(&self) -> (String, String, String) {
         (
@@ -391,7 +424,7 @@ pub fn evaluate(context: Context<'_>, dependencies: &[Dependency]) -> Evaluation
                 let decision = &policy.decisions[exception.decision];
                 issues.push(PolicyIssue {
                     severity: IssueSeverity::Warning,
-                    code: "stale-exception",
+                    code: crate::diagnostics::STALE_EXCEPTION,
                     message: format!(
                         "the exception for `{}` granted by {} (owner: {}) matches nothing in this repository",
                         policy.technologies[exception.technology].name, decision.id, exception.owner
@@ -502,18 +535,7 @@ fn restricted(
         }
     });
     Some(Finding {
-        severity,
-        status,
         technology: Some(technology.name.clone()),
-        ecosystem: dependency.ecosystem,
-        package: dependency.name.clone(),
-        version: dependency.version.clone(),
-        requirement: dependency.requirement.clone(),
-        file: dependency.file.to_string(),
-        line: dependency.line,
-        column: dependency.column,
-        direct: dependency.direct,
-        via: dependency.via.clone(),
         decision,
         reason: technology.reason.clone(),
         use_instead: technology.use_instead.clone(),
@@ -526,9 +548,8 @@ fn restricted(
                 })
                 .clone(),
         ),
-        message,
         rule: Some(technology.matchers[classification.rule].text.clone()),
-        span: dependency.span,
+        ..Finding::at(dependency, severity, status, message)
     })
 }
 
@@ -564,19 +585,7 @@ fn unknown(mode: UnknownMode, dependency: &Dependency) -> Option<Finding> {
     };
     // The project's own packages (path, workspace, file links) are not technologies, and an
     // image that could not be resolved cannot be classified.
-    let own_or_unresolved = dependency.source.as_deref().is_some_and(|source| {
-        [
-            "path+",
-            "file:",
-            "link:",
-            "workspace:",
-            "portal:",
-            "unresolved",
-        ]
-        .iter()
-        .any(|prefix| source.starts_with(prefix))
-    });
-    if !dependency.direct || dependency.is_locked_entry() || own_or_unresolved {
+    if !dependency.direct || dependency.is_locked_entry() || dependency.is_own_package() {
         return None;
     }
     let mut message = base_message(dependency, TechStatus::Unknown, None);
@@ -585,29 +594,12 @@ fn unknown(mode: UnknownMode, dependency: &Dependency) -> Option<Finding> {
     } else {
         ": no technology in the policy names it"
     });
-    Some(Finding {
+    Some(Finding::at(
+        dependency,
         severity,
-        status: TechStatus::Unknown,
-        technology: None,
-        ecosystem: dependency.ecosystem,
-        package: dependency.name.clone(),
-        version: dependency.version.clone(),
-        requirement: dependency.requirement.clone(),
-        file: dependency.file.to_string(),
-        line: dependency.line,
-        column: dependency.column,
-        direct: true,
-        via: Vec::new(),
-        decision: None,
-        reason: None,
-        use_instead: None,
-        sunset: None,
-        exception: None,
-        policy: None,
+        TechStatus::Unknown,
         message,
-        rule: None,
-        span: dependency.span,
-    })
+    ))
 }
 
 fn record_conflicts<'d>(
@@ -645,7 +637,7 @@ fn conflict_issue(policy: &Policy, a: usize, b: usize, dependency: &Dependency) 
     };
     PolicyIssue {
         severity: IssueSeverity::Error,
-        code: "conflicting-status",
+        code: crate::diagnostics::CONFLICTING_STATUS,
         message: format!(
             "{} `{}` ({}:{}) is matched by `{}` ({}) and by `{}` ({})",
             dependency.ecosystem,
@@ -673,14 +665,10 @@ fn conflict_issue(policy: &Policy, a: usize, b: usize, dependency: &Dependency) 
 
 /// `package `mongoose 8.0.3` is banned: MongoDB`.
 fn base_message(dependency: &Dependency, status: TechStatus, technology: Option<&str>) -> String {
-    let what = match dependency.ecosystem {
-        Ecosystem::Docker => "image",
-        Ecosystem::Cargo => "crate",
-        Ecosystem::Npm => "package",
-    };
+    let rules = dependency.ecosystem.rules();
+    let what = rules.noun();
     let version = match (&dependency.version, &dependency.requirement) {
-        (Some(version), _) if dependency.ecosystem == Ecosystem::Docker => format!(":{version}"),
-        (Some(version), _) => format!(" {version}"),
+        (Some(version), _) => format!("{}{version}", rules.version_separator()),
         (None, Some(requirement)) => format!(" {requirement}"),
         (None, None) => String::new(),
     };
@@ -821,7 +809,7 @@ match = ["cargo:open*", "cargo:lazy-static", "cargo:/^libgit2/", "cargo:*-sys@<1
                 span: Span::default(),
                 direct: true,
                 source: None,
-                section: "dependencies".into(),
+                section: crate::manifest::Section::Declared("dependencies".into()),
                 lockfile: None,
                 via: Vec::new(),
             };

@@ -78,8 +78,7 @@ pub fn manifests_at(
         let Ok(path) = std::str::from_utf8(path) else {
             continue;
         };
-        let name = path.rsplit('/').next().unwrap_or(path);
-        let Some(kind) = ManifestKind::detect(name) else {
+        let Some(kind) = ManifestKind::detect(path) else {
             continue;
         };
         let walked = scan::is_walked_path(path)

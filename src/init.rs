@@ -3,7 +3,7 @@
 //! so `techpolicy check` runs from the first minute.
 
 use crate::manifest::Ecosystem;
-use crate::Inventory;
+use crate::outcome::Inventory;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 

@@ -2,13 +2,14 @@
 //! form `pkg:TYPE/NAME@REQUIREMENT`), compiled once when the policy loads and then tested
 //! against every dependency.
 //!
-//! Names are compared the way each ecosystem compares them: crate names ignore case and treat
-//! `-` and `_` alike, npm names are exact, image names are normalised as Docker normalises them
-//! (`mongo` = `library/mongo` = `<default registry>/library/mongo`). Versions are compared with
-//! the semver crate; a declared npm or Cargo range with no resolved version matches when the
-//! range admits a version the rule names (npm's own range rules decide that).
+//! Names are compared the way each ecosystem compares them ([`crate::ecosystem::Rules`]):
+//! crate names ignore case and treat `-` and `_` alike, npm names are exact, image names are
+//! normalised as Docker normalises them (`mongo` = `library/mongo` = `<default
+//! registry>/library/mongo`). Versions are compared with the semver crate; a declared npm or
+//! Cargo range with no resolved version matches when the range admits a version the rule
+//! names (npm's own range rules decide that).
 
-use crate::manifest::Ecosystem;
+use crate::ecosystem::Ecosystem;
 use globset::{GlobBuilder, GlobMatcher};
 use regex::Regex;
 use std::fmt;
@@ -49,7 +50,8 @@ pub struct Prepared<'a> {
     pub candidate: Candidate<'a>,
     normalised: std::borrow::Cow<'a, str>,
     /// False for an image "name" no image can have: an unresolved reference as written
-    /// (`${BASE}`, `$REGISTRY/app`), which matches no entry (see [`docker::is_image_name`]).
+    /// (`${BASE}`, `$REGISTRY/app`), which matches no entry (see
+    /// [`crate::ecosystem::Rules::is_matchable_name`]).
     matchable: bool,
 }
 
@@ -59,24 +61,16 @@ impl<'a> Prepared<'a> {
         &self.normalised
     }
 
-    /// The name a glob entry of the candidate's ecosystem is matched against.
+    /// The name a glob entry of the candidate's ecosystem is matched against: the normalised
+    /// one, as the glob was normalised too.
     pub fn glob_subject(&self) -> &str {
-        match self.candidate.ecosystem {
-            Ecosystem::Npm => self.candidate.name,
-            Ecosystem::Docker | Ecosystem::Cargo => &self.normalised,
-        }
+        &self.normalised
     }
 
     pub fn new(candidate: Candidate<'a>) -> Prepared<'a> {
-        let normalised = match candidate.ecosystem {
-            Ecosystem::Docker => docker::canonical_name(candidate.name).into(),
-            Ecosystem::Cargo => normalise_crate_name(candidate.name).into(),
-            Ecosystem::Npm => candidate.name.into(),
-        };
-        let matchable = match candidate.ecosystem {
-            Ecosystem::Docker => docker::is_image_name(candidate.name),
-            Ecosystem::Cargo | Ecosystem::Npm => true,
-        };
+        let rules = candidate.ecosystem.rules();
+        let normalised = rules.normalise_name(candidate.name);
+        let matchable = rules.is_matchable_name(candidate.name);
         Prepared {
             candidate,
             normalised,
@@ -177,27 +171,18 @@ impl Matcher {
             && self.version_matches(&prepared.candidate)
     }
 
+    /// Exact names and globs were normalised as the candidate's name was; a regex is tried
+    /// against each spelling its ecosystem gives a name.
     fn name_matches(&self, prepared: &Prepared<'_>) -> bool {
-        let name = prepared.candidate.name;
         let normalised = prepared.normalised.as_ref();
-        match self.ecosystem {
-            Ecosystem::Docker => match &self.name {
-                NamePattern::Exact(expected) => expected == normalised,
-                NamePattern::Glob(glob) => glob.is_match(normalised),
-                NamePattern::Regex(regex) => {
-                    regex.is_match(normalised) || regex.is_match(&docker::familiar_name(normalised))
-                }
-            },
-            Ecosystem::Cargo => match &self.name {
-                NamePattern::Exact(expected) => expected == normalised,
-                NamePattern::Glob(glob) => glob.is_match(normalised),
-                NamePattern::Regex(regex) => regex.is_match(name) || regex.is_match(normalised),
-            },
-            Ecosystem::Npm => match &self.name {
-                NamePattern::Exact(expected) => expected == name,
-                NamePattern::Glob(glob) => glob.is_match(name),
-                NamePattern::Regex(regex) => regex.is_match(name),
-            },
+        match &self.name {
+            NamePattern::Exact(expected) => expected == normalised,
+            NamePattern::Glob(glob) => glob.is_match(normalised),
+            NamePattern::Regex(regex) => self.ecosystem.rules().regex_subjects(
+                prepared.candidate.name,
+                normalised,
+                &mut |subject| regex.is_match(subject),
+            ),
         }
     }
 
@@ -205,12 +190,11 @@ impl Matcher {
         let Some(requirement) = &self.requirement else {
             return true;
         };
+        let rules = candidate.ecosystem.rules();
         if let Some(version) = candidate.version {
-            let parsed = match candidate.ecosystem {
-                Ecosystem::Docker => docker::tag_version(version),
-                Ecosystem::Cargo | Ecosystem::Npm => parse_package_version(version),
-            };
-            return parsed.is_some_and(|v| requirement.matches(&v));
+            return rules
+                .parse_version(version)
+                .is_some_and(|v| requirement.matches(&v));
         }
         // No resolved version: the declaration matches when its range admits a version the
         // rule names, i.e. installing it could bring in what the rule is about.
@@ -219,14 +203,9 @@ impl Matcher {
         else {
             return false;
         };
-        let declared_range = match candidate.ecosystem {
-            Ecosystem::Cargo => semver::VersionReq::parse(declared.trim())
-                .ok()
-                .and_then(|req| requirement_to_range(&req)),
-            Ecosystem::Npm => nodejs_semver::Range::parse(declared.trim()).ok(),
-            Ecosystem::Docker => None,
-        };
-        declared_range.is_some_and(|range| range.allows_any(rule_range))
+        rules
+            .declared_range(declared.trim())
+            .is_some_and(|range| range.allows_any(rule_range))
     }
 }
 
@@ -235,9 +214,11 @@ fn split_ecosystem(text: &str) -> Result<(Ecosystem, &str), PatternError> {
         let (kind, rest) = purl.split_once('/').ok_or_else(|| {
             PatternError::new(format!("package URL `{text}` has no name")).with_help(GRAMMAR_HELP)
         })?;
-        let ecosystem = Ecosystem::parse(&kind.to_ascii_lowercase()).ok_or_else(|| {
-            PatternError::new(format!("unsupported package URL type `{kind}`"))
-                .with_help("supported types: cargo, npm, docker")
+        let ecosystem = Ecosystem::from_purl_type(&kind.to_ascii_lowercase()).ok_or_else(|| {
+            PatternError::new(format!("unsupported package URL type `{kind}`")).with_help(format!(
+                "supported types: {}",
+                crate::ecosystem::list(|rules| rules.purl_type())
+            ))
         })?;
         return Ok((ecosystem, rest));
     }
@@ -245,8 +226,10 @@ fn split_ecosystem(text: &str) -> Result<(Ecosystem, &str), PatternError> {
         PatternError::new(format!("`{text}` does not name an ecosystem")).with_help(GRAMMAR_HELP)
     })?;
     let ecosystem = Ecosystem::parse(kind).ok_or_else(|| {
-        PatternError::new(format!("unknown ecosystem `{kind}` in `{text}`"))
-            .with_help("ecosystems: cargo, npm, docker")
+        PatternError::new(format!("unknown ecosystem `{kind}` in `{text}`")).with_help(format!(
+            "ecosystems: {}",
+            crate::ecosystem::list(|rules| rules.id())
+        ))
     })?;
     Ok((ecosystem, rest))
 }
@@ -281,30 +264,20 @@ fn compile_name(ecosystem: Ecosystem, name: &str) -> Result<NamePattern, Pattern
             .map(NamePattern::Regex)
             .map_err(|e| PatternError::new(format!("invalid regular expression `{body}`: {e}")));
     }
-    let normalised = match ecosystem {
-        Ecosystem::Cargo => normalise_crate_name(&name),
-        Ecosystem::Npm => name.clone(),
-        Ecosystem::Docker => docker::canonical_name(&name),
-    };
+    let rules = ecosystem.rules();
+    let normalised = rules.normalise_name(&name).into_owned();
     if !name.contains(['*', '?', '[']) {
         return Ok(NamePattern::Exact(normalised));
     }
     GlobBuilder::new(&normalised)
-        // For images a `*` stays within one path component, so `docker:bitnami/*` does not
-        // reach into deeper repositories; package names have at most one `/` anyway.
-        .literal_separator(ecosystem == Ecosystem::Docker)
+        .literal_separator(rules.glob_within_component())
         .build()
         .map(|glob| NamePattern::Glob(glob.compile_matcher()))
         .map_err(|e| PatternError::new(format!("invalid glob `{name}`: {e}")))
 }
 
-/// Crates are the same crate whatever the case and whether `-` or `_` is written.
-fn normalise_crate_name(name: &str) -> String {
-    name.to_ascii_lowercase().replace('_', "-")
-}
-
 /// Package versions as lockfiles write them; npm tolerates a leading `v` and `=`.
-fn parse_package_version(version: &str) -> Option<semver::Version> {
+pub(crate) fn parse_package_version(version: &str) -> Option<semver::Version> {
     let version = version
         .trim()
         .trim_start_matches('=')
@@ -315,104 +288,15 @@ fn parse_package_version(version: &str) -> Option<semver::Version> {
 /// Cargo's requirement syntax, rewritten in npm's, so one range engine compares both.
 /// The comparators mean the same in both grammars once written with an explicit operator,
 /// which is how the semver crate prints them; only the separator differs.
-fn requirement_to_range(req: &semver::VersionReq) -> Option<nodejs_semver::Range> {
+pub(crate) fn requirement_to_range(req: &semver::VersionReq) -> Option<nodejs_semver::Range> {
     let text = req.to_string().replace(", ", " ");
     nodejs_semver::Range::parse(text).ok()
-}
-
-/// Docker image names and tags.
-pub mod docker {
-    /// The registry Docker assumes when a name has none, and its legacy alias.
-    const DEFAULT_REGISTRY: &str = "docker.io";
-    const DEFAULT_REGISTRY_ALIAS: &str = "index.docker.io";
-    const OFFICIAL_NAMESPACE: &str = "library";
-
-    /// The fully qualified, lowercase name (`mongo` → `<registry>/library/mongo`).
-    /// The first path component is a registry when it holds a `.` or a `:` (a port), or is
-    /// `localhost`, which is Docker's own rule.
-    pub fn canonical_name(name: &str) -> String {
-        let name = name.trim().to_ascii_lowercase();
-        let (registry, path) = match name.split_once('/') {
-            Some((first, rest)) if first.contains(['.', ':']) || first == "localhost" => {
-                let registry = if first == DEFAULT_REGISTRY_ALIAS {
-                    DEFAULT_REGISTRY
-                } else {
-                    first
-                };
-                (registry.to_string(), rest.to_string())
-            }
-            _ => (DEFAULT_REGISTRY.to_string(), name.clone()),
-        };
-        if registry == DEFAULT_REGISTRY && !path.contains('/') {
-            format!("{registry}/{OFFICIAL_NAMESPACE}/{path}")
-        } else {
-            format!("{registry}/{path}")
-        }
-    }
-
-    /// Whether `name` can be an image's name: the characters of Docker's reference grammar
-    /// (letters, digits, `.`, `_`, `-`, `/` between components, `:` before a registry's port,
-    /// brackets around an IPv6 registry address). An unresolved reference is reported as
-    /// written (`${BASE}`, `$REGISTRY/app:1`, `'unterminated`) and always holds a `$` or a
-    /// quote: what the build will pull is unknown, so it must not be taken for a Docker Hub
-    /// image that a glob or a regex happens to match ("unresolved, not guessed").
-    /// Surrounding blanks are ignored, as [`canonical_name`] ignores them.
-    pub fn is_image_name(name: &str) -> bool {
-        let name = name.trim();
-        !name.is_empty()
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"._-/:[]".contains(&b))
-    }
-
-    /// The short name Docker shows (`<registry>/library/mongo` → `mongo`).
-    pub fn familiar_name(canonical: &str) -> String {
-        let Some(path) = canonical
-            .strip_prefix(DEFAULT_REGISTRY)
-            .and_then(|p| p.strip_prefix('/'))
-        else {
-            return canonical.to_string();
-        };
-        match path
-            .strip_prefix(OFFICIAL_NAMESPACE)
-            .and_then(|p| p.strip_prefix('/'))
-        {
-            Some(official) if !official.contains('/') => official.to_string(),
-            _ => path.to_string(),
-        }
-    }
-
-    /// The leading numeric version of a tag: `16-alpine` → 16.0.0, `3.9.1-slim` → 3.9.1,
-    /// `v1.2` → 1.2.0. Tags that do not start with a number (`latest`, `bookworm`, a bare
-    /// digest) have no version.
-    pub fn tag_version(tag: &str) -> Option<semver::Version> {
-        let tag = tag.split('@').next().unwrap_or_default();
-        let tag = tag.strip_prefix('v').unwrap_or(tag);
-        let mut parts = [0u64; 3];
-        let mut count = 0;
-        for piece in tag.split('.') {
-            if count == 3 {
-                break;
-            }
-            let digits: &str = &piece[..piece
-                .find(|c: char| !c.is_ascii_digit())
-                .unwrap_or(piece.len())];
-            if digits.is_empty() {
-                break;
-            }
-            parts[count] = digits.parse().ok()?;
-            count += 1;
-            if digits.len() != piece.len() {
-                break;
-            }
-        }
-        (count > 0).then(|| semver::Version::new(parts[0], parts[1], parts[2]))
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ecosystem::docker::naming as docker;
 
     fn candidate<'a>(
         ecosystem: Ecosystem,

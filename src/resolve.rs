@@ -1,57 +1,20 @@
 //! Linking manifests to lockfiles: the step that turns what each file says into the list of
 //! dependencies a policy is checked against.
 //!
-//! - Cargo: `dep.workspace = true` takes the workspace root's entry; a member's dependencies
-//!   resolve through the Cargo.lock beside its workspace root, using the member's own lock
-//!   entry to pick between several versions of one crate. Which root a Cargo.toml belongs to
-//!   (if any) is `crate::ecosystem::cargo::workspace`'s business; one no workspace claims resolves
-//!   through the Cargo.lock beside it and inherits nothing.
-//! - npm: a package.json resolves through the nearest lockfile above it that lists it as its
-//!   root or one of its workspaces, following Node's lookup (the nearest `node_modules` up
-//!   the tree from the package's directory).
-//!
-//! Lockfile packages that no declaration resolves to are the transitive ones.
+//! Which lockfile a manifest resolves through, and which of its entries each declaration
+//! resolves to, are its ecosystem's rules ([`crate::ecosystem::Rules::linker`]: Cargo's
+//! workspaces in `ecosystem/cargo/resolve.rs`, Node's lookup in `ecosystem/npm/resolve.rs`;
+//! images resolve against nothing). This module runs them over a scan and makes the records:
+//! one per declaration, with the version it resolved to, and one per lockfile entry.
+//! Lockfile packages that no declaration resolves to are the transitive ones, each with the
+//! shortest chain of packages that brings it in.
 
-use crate::ecosystem::cargo::workspace::CargoWorkspaces;
-use crate::manifest::{
-    ancestors, parent_dir, Declared, Ecosystem, Lockfile, Manifest, ManifestKind, Parsed, Span,
-};
+use crate::ecosystem::Ecosystem;
+pub use crate::manifest::Dependency;
+use crate::manifest::{parent_dir, Declared, Lockfile, Manifest, Parsed, Section};
 use crate::scan::ParsedFile;
-use serde::Serialize;
 // The fast hasher under the usual names: these maps are keyed by every lockfile entry.
 use crate::fasthash::{FastMap as HashMap, FastSet as HashSet};
-
-/// One dependency or image, declared in a manifest or locked in a lockfile.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Dependency {
-    pub ecosystem: Ecosystem,
-    pub name: String,
-    /// The resolved version (from the lockfile), or the image tag.
-    pub version: Option<String>,
-    /// The declared requirement.
-    pub requirement: Option<String>,
-    /// Relative to the scanned root, with `/`.
-    pub file: std::sync::Arc<str>,
-    pub line: usize,
-    pub column: usize,
-    #[serde(skip)]
-    pub span: Span,
-    /// Declared by a manifest of the repository (or, for a lockfile entry, the package such a
-    /// declaration resolves to), as opposed to pulled in by another package.
-    pub direct: bool,
-    /// Where a non-registry dependency comes from (path, git, file, workspace), or why an
-    /// image reference could not be resolved.
-    pub source: Option<String>,
-    /// The table or section that declares it, or `lockfile` for lockfile entries.
-    pub section: String,
-    /// The lockfile a declaration was resolved through, or that lists this entry.
-    pub lockfile: Option<std::sync::Arc<str>>,
-    /// For a lockfile entry that no declaration resolves to: the shortest chain of packages
-    /// that brings it in, from a direct dependency to the package's dependent (the package
-    /// itself is not repeated). Empty for declarations, direct entries, and entries that
-    /// nothing in the lockfile's graph reaches.
-    pub via: Vec<String>,
-}
 
 impl Dependency {
     /// A lockfile entry of `file` (whose relative path is `path`) as a dependency.
@@ -74,40 +37,105 @@ impl Dependency {
             span: package.span,
             direct,
             source: package.source.clone(),
-            section: LOCKFILE_SECTION.to_string(),
+            section: Section::Lockfile,
             lockfile: Some(path.clone()),
             via,
         }
     }
+}
 
-    pub fn is_locked_entry(&self) -> bool {
-        self.section == LOCKFILE_SECTION
-    }
+/// One ecosystem's way of resolving its manifests against its lockfiles, prepared once for a
+/// scan ([`crate::ecosystem::Rules::linker`]).
+pub trait Linker {
+    /// The declarations of `manifest`, the scan's file number `file`, in file order: each as
+    /// it resolves (completed where the ecosystem completes declarations, as Cargo's
+    /// `dep.workspace = true` from the workspace root), with the lockfile entry it resolves
+    /// to as (the lockfile's file number, the entry's index in its packages).
+    fn link(&mut self, file: usize, manifest: &Manifest)
+        -> Vec<(Declared, Option<(usize, usize)>)>;
+}
 
-    /// A declaration of the project's own code (a path or workspace dependency, a file link)
-    /// or an image that could not be resolved: nothing a policy can classify.
-    pub fn is_own_package(&self) -> bool {
-        self.source.as_deref().is_some_and(|source| {
-            [
-                "path+",
-                "file:",
-                "link:",
-                "workspace:",
-                "portal:",
-                "unresolved",
-            ]
+/// The [`Linker`] of an ecosystem without lockfiles (images): every declaration stands as
+/// written.
+pub struct Unlocked;
+
+impl Linker for Unlocked {
+    fn link(
+        &mut self,
+        _file: usize,
+        manifest: &Manifest,
+    ) -> Vec<(Declared, Option<(usize, usize)>)> {
+        manifest
+            .declared
             .iter()
-            .any(|prefix| source.starts_with(prefix))
-        })
+            .map(|d| (d.clone(), None))
+            .collect()
     }
 }
 
-pub(crate) const LOCKFILE_SECTION: &str = "lockfile";
+/// The lockfile of each ecosystem in each directory: the one its tools read first when a
+/// directory holds several ([`crate::ecosystem::Rules::lockfile_preference`]).
+pub struct Lockfiles<'a> {
+    files: &'a [ParsedFile],
+    /// (directory, ecosystem) → lockfile's file number.
+    by_dir: HashMap<(&'a str, Ecosystem), usize>,
+}
+
+impl<'a> Lockfiles<'a> {
+    pub fn new(files: &'a [ParsedFile]) -> Lockfiles<'a> {
+        let mut by_dir: HashMap<(&str, Ecosystem), usize> = HashMap::default();
+        for (index, file) in files.iter().enumerate() {
+            if !matches!(file.parsed, Parsed::Lockfile(_)) {
+                continue;
+            }
+            let ecosystem = file.source.kind.ecosystem();
+            let rank = |path: &str| {
+                let preference = ecosystem.rules().lockfile_preference();
+                let name = path.rsplit('/').next().unwrap_or(path);
+                preference
+                    .iter()
+                    .position(|n| *n == name)
+                    .unwrap_or(preference.len())
+            };
+            let key = (parent_dir(&file.source.path), ecosystem);
+            let prefer = match by_dir.get(&key) {
+                None => true,
+                Some(&existing) => rank(&file.source.path) < rank(&files[existing].source.path),
+            };
+            if prefer {
+                by_dir.insert(key, index);
+            }
+        }
+        Lockfiles { files, by_dir }
+    }
+
+    /// The lockfile of `ecosystem` in `dir`: its file number and contents.
+    pub fn in_dir(&self, dir: &str, ecosystem: Ecosystem) -> Option<(usize, &'a Lockfile)> {
+        let index = *self.by_dir.get(&(dir, ecosystem))?;
+        Some((index, lockfile(self.files, index)?))
+    }
+
+    /// Every lockfile of `ecosystem` that some directory resolves through, in no order.
+    pub fn of(&self, ecosystem: Ecosystem) -> impl Iterator<Item = (usize, &'a Lockfile)> + '_ {
+        self.by_dir
+            .iter()
+            .filter(move |((_, e), _)| *e == ecosystem)
+            .filter_map(|(_, &index)| Some((index, lockfile(self.files, index)?)))
+    }
+}
+
+fn lockfile(files: &[ParsedFile], index: usize) -> Option<&Lockfile> {
+    match &files.get(index)?.parsed {
+        Parsed::Lockfile(lockfile) => Some(lockfile),
+        Parsed::Manifest(_) => None,
+    }
+}
 
 /// Resolves every declaration and lockfile entry found in `files`.
 pub fn resolve(files: &[ParsedFile]) -> Vec<Dependency> {
-    let lockfiles = LockIndex::new(files);
-    let workspaces = CargoWorkspaces::new(files);
+    let lockfiles = Lockfiles::new(files);
+    // Each ecosystem's linker, prepared when its first manifest comes.
+    let mut linkers: HashMap<Ecosystem, Box<dyn Linker + '_>> = HashMap::default();
     // Per file: the lockfile packages some declaration resolved to.
     let mut used: Vec<HashSet<usize>> = vec![HashSet::default(); files.len()];
     let mut out = Vec::new();
@@ -117,53 +145,24 @@ pub fn resolve(files: &[ParsedFile]) -> Vec<Dependency> {
         .map(|file| std::sync::Arc::from(file.source.path.as_str()))
         .collect();
 
-    // Per workspace root (file index): its `[workspace.dependencies]` by key, built once.
-    let mut inherited: HashMap<usize, HashMap<&str, &Declared>> = HashMap::default();
     for (index, file) in files.iter().enumerate() {
         let Parsed::Manifest(manifest) = &file.parsed else {
             continue;
         };
-        let dir = parent_dir(&file.source.path);
-        let workspace_root = match file.source.kind {
-            ManifestKind::CargoToml => workspaces.root_of(index),
-            _ => None,
-        };
-        let lock = match file.source.kind {
-            ManifestKind::CargoToml => lockfiles.cargo_lock_for(dir, workspace_root),
-            ManifestKind::PackageJson => lockfiles.npm_lock_for(dir),
-            _ => None,
-        };
-        for declared in &manifest.declared {
-            let declared = match (declared.workspace_inherited, workspace_root) {
-                (true, Some(root)) => {
-                    let table =
-                        inherited
-                            .entry(root)
-                            .or_insert_with(|| match &files[root].parsed {
-                                Parsed::Manifest(root) => root.workspace_dependency_index(),
-                                Parsed::Lockfile(_) => HashMap::default(),
-                            });
-                    inherit_from_workspace(declared, table)
-                }
-                _ => declared.clone(),
-            };
-            let resolved = lock.and_then(|lock| {
-                let found = match file.source.kind {
-                    ManifestKind::CargoToml => resolve_cargo(&lock, manifest, &declared),
-                    _ => resolve_npm(&lock, &declared),
-                };
-                if let Some(package) = found {
-                    used[lock.file].insert(package);
-                }
-                found.map(|package| (lock, package))
+        let ecosystem = file.source.kind.ecosystem();
+        let linker = linkers
+            .entry(ecosystem)
+            .or_insert_with(|| ecosystem.rules().linker(files, &lockfiles));
+        for (declared, resolved) in linker.link(index, manifest) {
+            let locked = resolved.and_then(|(lock, package)| {
+                let entry = lockfile(files, lock)?.packages.get(package)?;
+                used[lock].insert(package);
+                Some((lock, entry))
             });
             let (line, column) = file.source.line_column(declared.span);
-            let (version, lockfile) = match resolved {
-                Some((lock, package)) => (
-                    Some(lock.lockfile.packages[package].version.clone()),
-                    Some(paths[lock.file].clone()),
-                ),
-                None => (declared.version.clone(), None),
+            let (version, lockfile) = match locked {
+                Some((lock, entry)) => (Some(entry.version.clone()), Some(paths[lock].clone())),
+                None => (declared.version, None),
             };
             out.push(Dependency {
                 ecosystem: declared.ecosystem,
@@ -176,7 +175,7 @@ pub fn resolve(files: &[ParsedFile]) -> Vec<Dependency> {
                 span: declared.span,
                 direct: true,
                 source: declared.source,
-                section: declared.section,
+                section: Section::Declared(declared.section),
                 lockfile,
                 via: Vec::new(),
             });
@@ -211,7 +210,7 @@ pub fn resolve(files: &[ParsedFile]) -> Vec<Dependency> {
 }
 
 /// `path` relative to `ancestor` (both `/`-separated, `ancestor` being an ancestor of it).
-fn relative_to<'a>(path: &'a str, ancestor: &str) -> &'a str {
+pub(crate) fn relative_to<'a>(path: &'a str, ancestor: &str) -> &'a str {
     if ancestor.is_empty() {
         path
     } else {
@@ -219,267 +218,6 @@ fn relative_to<'a>(path: &'a str, ancestor: &str) -> &'a str {
             .map(|rest| rest.trim_start_matches('/'))
             .unwrap_or(path)
     }
-}
-
-#[cfg(test)]
-fn join(dir: &str, name: &str) -> String {
-    if dir.is_empty() {
-        name.to_string()
-    } else {
-        format!("{dir}/{name}")
-    }
-}
-
-/// Completes `dep.workspace = true` from the workspace root's `[workspace.dependencies]`,
-/// which may rename the package and carries the requirement and source.
-fn inherit_from_workspace(member: &Declared, root: &HashMap<&str, &Declared>) -> Declared {
-    let key = member.alias.as_deref().unwrap_or(&member.name);
-    let Some(entry) = root.get(key) else {
-        return member.clone();
-    };
-    Declared {
-        name: entry.name.clone(),
-        alias: entry.alias.clone(),
-        requirement: entry.requirement.clone(),
-        source: entry.source.clone(),
-        ..member.clone()
-    }
-}
-
-/// A lockfile chosen for a manifest.
-#[derive(Clone, Copy)]
-struct LockRef<'a> {
-    /// Index of the lockfile in the scanned files.
-    file: usize,
-    lockfile: &'a Lockfile,
-    by_install_path: &'a HashMap<&'a str, usize>,
-    by_name: &'a HashMap<&'a str, Vec<usize>>,
-    descriptors: &'a HashMap<&'a str, usize>,
-    /// npm: the manifest's directory relative to the lockfile's (`""` for the lock's root).
-    importer: &'a str,
-}
-
-/// Every lockfile, indexed for lookups by directory, install path and package name.
-struct LockIndex<'a> {
-    files: &'a [ParsedFile],
-    /// (directory, ecosystem) → lockfile index in `files`.
-    by_dir: HashMap<(&'a str, Ecosystem), usize>,
-    by_install_path: HashMap<usize, HashMap<&'a str, usize>>,
-    by_name: HashMap<usize, HashMap<&'a str, Vec<usize>>>,
-    descriptors: HashMap<usize, HashMap<&'a str, usize>>,
-    /// Lockfile index → the workspace directories it lists: a monorepo's lock lists
-    /// thousands, and every package.json looks itself up.
-    workspaces: HashMap<usize, HashSet<&'a str>>,
-}
-
-impl<'a> LockIndex<'a> {
-    fn new(files: &'a [ParsedFile]) -> LockIndex<'a> {
-        let mut by_dir: HashMap<(&str, Ecosystem), usize> = HashMap::default();
-        let mut by_install_path = HashMap::default();
-        let mut by_name = HashMap::default();
-        let mut descriptors = HashMap::default();
-        let mut workspaces = HashMap::default();
-        for (index, file) in files.iter().enumerate() {
-            let Parsed::Lockfile(lockfile) = &file.parsed else {
-                continue;
-            };
-            workspaces.insert(
-                index,
-                lockfile.workspaces.iter().map(String::as_str).collect(),
-            );
-            let key = (parent_dir(&file.source.path), file.source.kind.ecosystem());
-            let prefer = match by_dir.get(&key) {
-                None => true,
-                Some(&existing) => {
-                    lock_rank(&file.source.path) < lock_rank(&files[existing].source.path)
-                }
-            };
-            if prefer {
-                by_dir.insert(key, index);
-            }
-            descriptors.insert(
-                index,
-                lockfile
-                    .descriptors
-                    .iter()
-                    .map(|(d, i)| (d.as_str(), *i))
-                    .collect(),
-            );
-            let mut paths = HashMap::default();
-            let mut names: HashMap<&str, Vec<usize>> = HashMap::default();
-            for (package_index, package) in lockfile.packages.iter().enumerate() {
-                if !package.install_path.is_empty() {
-                    paths.insert(package.install_path.as_str(), package_index);
-                }
-                names
-                    .entry(package.name.as_str())
-                    .or_default()
-                    .push(package_index);
-            }
-            by_install_path.insert(index, paths);
-            by_name.insert(index, names);
-        }
-        LockIndex {
-            files,
-            by_dir,
-            by_install_path,
-            by_name,
-            descriptors,
-            workspaces,
-        }
-    }
-
-    fn lock_ref(&self, index: usize, importer: &'a str) -> Option<LockRef<'_>> {
-        let Parsed::Lockfile(lockfile) = &self.files[index].parsed else {
-            return None;
-        };
-        Some(LockRef {
-            file: index,
-            lockfile,
-            by_install_path: self.by_install_path.get(&index)?,
-            by_name: self.by_name.get(&index)?,
-            descriptors: self.descriptors.get(&index)?,
-            importer,
-        })
-    }
-
-    /// The Cargo.lock beside the workspace root (or beside the manifest when it is in no
-    /// workspace).
-    fn cargo_lock_for(&self, dir: &'a str, workspace_root: Option<usize>) -> Option<LockRef<'_>> {
-        let lock_dir = match workspace_root {
-            Some(root) => parent_dir(&self.files[root].source.path),
-            None => dir,
-        };
-        let index = *self.by_dir.get(&(lock_dir, Ecosystem::Cargo))?;
-        self.lock_ref(index, "")
-    }
-
-    /// The nearest npm lockfile at or above `dir` that covers `dir` as its root or one of
-    /// its workspaces.
-    fn npm_lock_for(&self, dir: &'a str) -> Option<LockRef<'_>> {
-        ancestors(dir).find_map(|lock_dir| {
-            let index = *self.by_dir.get(&(lock_dir, Ecosystem::Npm))?;
-            let Parsed::Lockfile(lockfile) = &self.files[index].parsed else {
-                return None;
-            };
-            let importer = relative_to(dir, lock_dir);
-            let listed = self
-                .workspaces
-                .get(&index)
-                .is_some_and(|workspaces| workspaces.contains(importer));
-            if lockfile.covers_subtree || listed {
-                self.lock_ref(index, importer)
-            } else {
-                None
-            }
-        })
-    }
-}
-
-/// The package an npm declaration resolves to, by the lockfile's own rules: pnpm records each
-/// workspace's direct dependencies; yarn keys entries by descriptor (`name@range`); a
-/// package-lock follows Node's lookup, `<dir>/node_modules/<key>` from the importer's
-/// directory up.
-fn resolve_npm(lock: &LockRef<'_>, declared: &Declared) -> Option<usize> {
-    let key = declared.alias.as_deref().unwrap_or(&declared.name);
-    if !lock.lockfile.importers.is_empty() {
-        let importer = lock
-            .lockfile
-            .importers
-            .iter()
-            .find(|i| i.path == lock.importer)?;
-        return importer
-            .dependencies
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, i)| *i);
-    }
-    if !lock.descriptors.is_empty() {
-        // The spec as the package.json writes it: the range, the alias, or the source.
-        let spec = match (&declared.alias, &declared.requirement, &declared.source) {
-            (Some(_), Some(range), _) => format!("npm:{}@{range}", declared.name),
-            (_, Some(range), _) => range.clone(),
-            (_, None, Some(source)) => source.clone(),
-            (_, None, None) => "*".to_string(),
-        };
-        // Classic yarn keeps the spec as written; berry prefixes registry ranges with `npm:`.
-        let found = [format!("{key}@{spec}"), format!("{key}@npm:{spec}")]
-            .iter()
-            .find_map(|descriptor| lock.descriptors.get(descriptor.as_str()).copied());
-        // Berry rewrites some specs (git shorthands, `resolutions` overrides): a package the
-        // lock holds in a single version is still unambiguous.
-        return found.or_else(
-            || match lock.by_name.get(declared.name.as_str())?.as_slice() {
-                [only] => Some(*only),
-                _ => None,
-            },
-        );
-    }
-    // One buffer for every candidate path: this runs for each npm declaration.
-    let mut path = String::new();
-    ancestors(lock.importer).find_map(|dir| {
-        path.clear();
-        if !dir.is_empty() {
-            path.push_str(dir);
-            path.push('/');
-        }
-        path.push_str("node_modules/");
-        path.push_str(key);
-        lock.by_install_path.get(path.as_str()).copied()
-    })
-}
-
-/// Which npm lockfile a directory's package manager reads when there are several: npm's
-/// shrinkwrap before its package-lock, then pnpm's, then yarn's.
-fn lock_rank(path: &str) -> usize {
-    const ORDER: [&str; 4] = [
-        "npm-shrinkwrap.json",
-        "package-lock.json",
-        "pnpm-lock.yaml",
-        "yarn.lock",
-    ];
-    let name = path.rsplit('/').next().unwrap_or(path);
-    ORDER.iter().position(|n| *n == name).unwrap_or(ORDER.len())
-}
-
-/// Cargo: the member's own lock entry names the exact version when the lock holds several;
-/// otherwise the crate's single entry, or the highest version meeting the requirement.
-fn resolve_cargo(lock: &LockRef<'_>, manifest: &Manifest, declared: &Declared) -> Option<usize> {
-    let candidates = lock.by_name.get(declared.name.as_str())?;
-    if let [only] = candidates.as_slice() {
-        return Some(*only);
-    }
-    let packages = &lock.lockfile.packages;
-    let member = manifest.package_name.as_deref().and_then(|name| {
-        lock.by_name
-            .get(name)?
-            .iter()
-            .map(|&i| &packages[i])
-            .find(|package| package.local)
-    });
-    if let Some(member) = member {
-        for entry in &member.dependencies {
-            let mut words = entry.split_whitespace();
-            if words.next() != Some(declared.name.as_str()) {
-                continue;
-            }
-            if let Some(version) = words.next() {
-                if let Some(&found) = candidates.iter().find(|&&i| packages[i].version == version) {
-                    return Some(found);
-                }
-            }
-        }
-    }
-    let requirement = declared
-        .requirement
-        .as_deref()
-        .and_then(|r| semver::VersionReq::parse(r).ok());
-    candidates
-        .iter()
-        .filter_map(|&i| Some((semver::Version::parse(&packages[i].version).ok()?, i)))
-        .filter(|(version, _)| requirement.as_ref().is_none_or(|req| req.matches(version)))
-        .max()
-        .map(|(_, i)| i)
 }
 
 /// Shortest "introduced by" chains in one lockfile's graph: a breadth-first search from the
@@ -548,6 +286,7 @@ impl<'a> Chains<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::manifest::ancestors;
 
     #[test]
     fn paths() {
@@ -558,7 +297,5 @@ mod tests {
         assert_eq!(relative_to("a/b", "a"), "b");
         assert_eq!(relative_to("a", "a"), "");
         assert_eq!(relative_to("a/b", ""), "a/b");
-        assert_eq!(join("", "node_modules/x"), "node_modules/x");
-        assert_eq!(join("a", "node_modules/x"), "a/node_modules/x");
     }
 }

@@ -8,6 +8,7 @@
 
 use crate::fasthash::FastSet;
 use crate::lines::{LineIndex, SourceText};
+pub use crate::manifest::FileError;
 use crate::manifest::{Ecosystem, ManifestKind, Parsed, Span};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::WalkBuilder;
@@ -102,17 +103,6 @@ impl SourceFile {
 pub struct ParsedFile {
     pub source: SourceFile,
     pub parsed: Parsed,
-}
-
-/// A file that could not be read or parsed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FileError {
-    /// Relative to the scanned root, with `/` separators.
-    pub file: String,
-    pub line: Option<usize>,
-    pub column: Option<usize>,
-    pub span: Option<Span>,
-    pub message: String,
 }
 
 /// A file named on the command line that was not read.
@@ -283,12 +273,8 @@ pub fn walk_files(
     for file in files {
         let absolute = std::fs::canonicalize(file).unwrap_or_else(|_| file.clone());
         let relative = relative_path(&absolute_base, &absolute);
-        let name = absolute
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default();
         // Never silently: a file given and not read is listed with why.
-        let Some(kind) = ManifestKind::detect(name) else {
+        let Some(kind) = ManifestKind::detect(&relative) else {
             skipped.push(Skipped {
                 file: relative,
                 reason: SkipReason::NotAManifest,
@@ -320,7 +306,7 @@ pub fn walk_files(
                 let candidate = current.join(context);
                 if candidate.is_file() {
                     let relative = relative_path(&absolute_base, &candidate);
-                    let kind = ManifestKind::detect(context).unwrap_or(kind);
+                    let kind = ManifestKind::detect(&relative).unwrap_or(kind);
                     wanted.entry(relative).or_insert((candidate, kind));
                 }
             }
@@ -334,22 +320,30 @@ pub fn walk_files(
     requested.dedup();
     skipped.sort_by(|a, b| a.file.cmp(&b.file));
     skipped.dedup_by(|a, b| a.file == b.file);
-    // Context npm lockfiles wait for the manifests, whose declarations say what to keep.
-    let (context_locks, first): (Vec<_>, Vec<_>) = wanted
+    // Lockfiles read only for context wait for the manifests, whose declarations say what to
+    // keep.
+    let (mut context_locks, first): (Vec<_>, Vec<_>) = wanted
         .into_iter()
         .map(|(relative, (path, kind))| (relative, kind, Source::Path(path)))
         .partition(|(relative, kind, _)| {
-            kind.is_lockfile()
-                && kind.ecosystem() == Ecosystem::Npm
-                && requested.binary_search(relative).is_err()
+            kind.reads_partially() && requested.binary_search(relative).is_err()
         });
     let mut walked = parse_sources(first, None);
     if !context_locks.is_empty() {
-        let keys = declared_npm_keys(&walked.files);
-        let mut more = parse_sources(context_locks, Some(&keys));
-        walked.files.append(&mut more.files);
-        walked.errors.append(&mut more.errors);
-        walked.failed_sources.append(&mut more.failed_sources);
+        for ecosystem in Ecosystem::ALL {
+            let locks: Vec<_>;
+            (locks, context_locks) = context_locks
+                .into_iter()
+                .partition(|(_, kind, _)| kind.ecosystem() == ecosystem);
+            if locks.is_empty() {
+                continue;
+            }
+            let keys = declared_keys(&walked.files, ecosystem);
+            let mut more = parse_sources(locks, Some(&keys));
+            walked.files.append(&mut more.files);
+            walked.errors.append(&mut more.errors);
+            walked.failed_sources.append(&mut more.failed_sources);
+        }
         walked
             .files
             .sort_by(|a, b| a.source.path.cmp(&b.source.path));
@@ -359,30 +353,10 @@ pub fn walk_files(
 }
 
 /// The files that resolve a named file of `kind`, looked for in its directory and each one
-/// above it up to the scanned directory: what resolves its declarations (its ecosystem's
-/// lockfiles, and for Cargo the workspace roots), or for an npm lockfile also the package.json
-/// files that declare its packages. Images resolve against nothing.
+/// above it up to the scanned directory: its ecosystem's answer
+/// ([`crate::ecosystem::Rules::context_names`]).
 fn context_names(kind: ManifestKind) -> &'static [&'static str] {
-    const NPM: [&str; 4] = [
-        "package-lock.json",
-        "npm-shrinkwrap.json",
-        "pnpm-lock.yaml",
-        "yarn.lock",
-    ];
-    const NPM_LOCK: [&str; 5] = [
-        "package-lock.json",
-        "npm-shrinkwrap.json",
-        "pnpm-lock.yaml",
-        "yarn.lock",
-        "package.json",
-    ];
-    const CARGO: [&str; 2] = ["Cargo.lock", "Cargo.toml"];
-    match kind.ecosystem() {
-        Ecosystem::Npm if kind.is_lockfile() => &NPM_LOCK,
-        Ecosystem::Npm => &NPM,
-        Ecosystem::Cargo => &CARGO,
-        Ecosystem::Docker => &[],
-    }
+    kind.ecosystem().rules().context_names(kind)
 }
 
 /// The paths a scan of the `named` files (relative to the scanned directory, as
@@ -394,8 +368,7 @@ pub fn named_with_context(named: &[String]) -> std::collections::HashSet<String>
     let mut paths = std::collections::HashSet::new();
     for file in named {
         paths.insert(file.clone());
-        let name = file.rsplit('/').next().unwrap_or(file);
-        let Some(kind) = ManifestKind::detect(name) else {
+        let Some(kind) = ManifestKind::detect(file) else {
             continue;
         };
         let context = context_names(kind);
@@ -416,12 +389,12 @@ pub fn named_with_context(named: &[String]) -> std::collections::HashSet<String>
     paths
 }
 
-/// What the package.json files among `files` declare: each dependency's name, and the alias
-/// it is installed under when there is one (lockfiles key entries by either).
-fn declared_npm_keys(files: &[ParsedFile]) -> FastSet<String> {
+/// What the manifests of `ecosystem` among `files` declare: each dependency's name, and the
+/// alias it is installed under when there is one (npm lockfiles key entries by either).
+fn declared_keys(files: &[ParsedFile], ecosystem: Ecosystem) -> FastSet<String> {
     files
         .iter()
-        .filter(|file| file.source.kind == ManifestKind::PackageJson)
+        .filter(|file| file.source.kind.ecosystem() == ecosystem)
         .filter_map(|file| match &file.parsed {
             Parsed::Manifest(manifest) => Some(&manifest.declared),
             Parsed::Lockfile(_) => None,
@@ -610,22 +583,6 @@ fn read(path: &Path) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))
 }
 
-/// Names that are manifests whatever the directory: a directory or a broken link by one of
-/// these names is worth a diagnostic (a pattern such as `Dockerfile.*` is not).
-const EXACT_NAMES: [&str; 11] = [
-    "Cargo.toml",
-    "Cargo.lock",
-    "package.json",
-    "package-lock.json",
-    "npm-shrinkwrap.json",
-    "yarn.lock",
-    "pnpm-lock.yaml",
-    "Dockerfile",
-    "Containerfile",
-    "compose.yaml",
-    "compose.yml",
-];
-
 fn parse_bytes(bytes: &[u8], kind: ManifestKind, wanted: Option<&FastSet<String>>) -> ParseResult {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
@@ -706,12 +663,13 @@ fn find_manifests(root: &Path, exclusions: Option<&Exclusions>) -> Vec<Found> {
                 let item = match entry {
                     Ok(entry) => {
                         let name = entry.file_name().to_str().unwrap_or_default();
-                        let kind = ManifestKind::detect(name);
+                        let kind = ManifestKind::detect(&slash_path(root, entry.path(), name));
                         match kind {
                             Some(kind) if !excluded(entry.path()) => {
                                 if entry.path().is_file() {
                                     Some(Ok((entry.into_path(), kind)))
-                                } else if EXACT_NAMES.contains(&name) && entry.depth() > 0 {
+                                } else if crate::ecosystem::is_exact_name(name) && entry.depth() > 0
+                                {
                                     // A directory or a dangling or looping link by a
                                     // manifest's name: say so rather than skip it silently.
                                     let message = match std::fs::metadata(entry.path()) {
@@ -741,6 +699,16 @@ fn find_manifests(root: &Path, exclusions: Option<&Exclusions>) -> Vec<Found> {
             })
         });
     found.into_inner().unwrap_or_default()
+}
+
+/// `path` relative to `root` with `/` separators, as ecosystems detect files by it (`name`
+/// when it is not under `root` or not UTF-8).
+fn slash_path<'a>(root: &Path, path: &'a Path, name: &'a str) -> std::borrow::Cow<'a, str> {
+    match path.strip_prefix(root).ok().and_then(Path::to_str) {
+        Some(relative) if std::path::MAIN_SEPARATOR == '/' => relative.into(),
+        Some(relative) => relative.replace(std::path::MAIN_SEPARATOR, "/").into(),
+        None => name.into(),
+    }
 }
 
 fn error_path(error: &ignore::Error) -> Option<PathBuf> {

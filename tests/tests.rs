@@ -10,6 +10,7 @@ mod corpus;
 mod docker_corners;
 mod hostile;
 mod inventory;
+mod layout;
 mod options;
 mod policy;
 mod process;

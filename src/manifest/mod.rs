@@ -1,51 +1,21 @@
-//! Manifest formats: which files techpolicy reads and what each one yields.
+//! The shared model: what parsers yield ([`Manifest`] with its [`Declared`] entries,
+//! [`Lockfile`] with its [`LockedPackage`] entries, or a [`ParseError`]), what a scan yields
+//! ([`Dependency`], [`FileError`]), and the syntax helpers every format uses (JSON and YAML
+//! readers with byte positions, line blocks, the nesting guard).
 //!
-//! Every format has one file here with one entry point, `parse(text) -> Result<Parsed, ParseError>`.
-//! Parsers know nothing of the policy nor of other files: they return what the file itself
-//! says, with a byte span for every entry. Linking a manifest to its lockfile, resolving
-//! `workspace = true` and Node's `node_modules` lookup happen later, in `crate::resolve`.
+//! Parsers (one file per format, in the ecosystem's folder under `crate::ecosystem`) know
+//! nothing of the policy nor of other files: they return what the file itself says, with a
+//! byte span for every entry. Linking a manifest to its lockfile, resolving
+//! `workspace = true` and Node's `node_modules` lookup happen later, in `crate::resolve`
+//! with each ecosystem's rules.
 
 pub(crate) mod blocks;
 pub(crate) mod json;
 pub(crate) mod yaml;
 
-use crate::ecosystem::cargo::{cargo_lock, cargo_toml};
-use crate::ecosystem::docker::{compose, dockerfile};
-use crate::ecosystem::npm::{package_json, package_lock, pnpm_lock, yarn_lock};
-
+pub use crate::ecosystem::{Ecosystem, ManifestKind};
 use serde::Serialize;
 use std::fmt;
-
-/// The package worlds a policy can speak about (`ECOSYSTEM:NAME` in a match rule).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Ecosystem {
-    Cargo,
-    Npm,
-    Docker,
-}
-
-impl Ecosystem {
-    pub const ALL: [Ecosystem; 3] = [Ecosystem::Cargo, Ecosystem::Npm, Ecosystem::Docker];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Ecosystem::Cargo => "cargo",
-            Ecosystem::Npm => "npm",
-            Ecosystem::Docker => "docker",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Ecosystem> {
-        Ecosystem::ALL.into_iter().find(|e| e.as_str() == text)
-    }
-}
-
-impl fmt::Display for Ecosystem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// A byte range inside the file a parser was given.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -63,105 +33,6 @@ impl Span {
         Span {
             offset: range.start,
             len: range.end.saturating_sub(range.start),
-        }
-    }
-}
-
-/// The formats techpolicy reads, recognised by file name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ManifestKind {
-    CargoToml,
-    CargoLock,
-    PackageJson,
-    PackageLock,
-    PnpmLock,
-    YarnLock,
-    Dockerfile,
-    Compose,
-}
-
-impl ManifestKind {
-    /// The kind of a file from its name alone, as the walker sees it.
-    pub fn detect(file_name: &str) -> Option<ManifestKind> {
-        match file_name {
-            "Cargo.toml" => return Some(ManifestKind::CargoToml),
-            "Cargo.lock" => return Some(ManifestKind::CargoLock),
-            "package.json" => return Some(ManifestKind::PackageJson),
-            "package-lock.json" | "npm-shrinkwrap.json" => return Some(ManifestKind::PackageLock),
-            "pnpm-lock.yaml" => return Some(ManifestKind::PnpmLock),
-            "yarn.lock" => return Some(ManifestKind::YarnLock),
-            "Dockerfile" | "Containerfile" => return Some(ManifestKind::Dockerfile),
-            "compose.yaml" | "compose.yml" => return Some(ManifestKind::Compose),
-            _ => {}
-        }
-        // `Containerfile.*` is the same convention under Podman's and Buildah's name for the
-        // file (`Containerfile.fedora`, one per base distribution).
-        if file_name.ends_with(".Dockerfile")
-            || file_name.starts_with("Dockerfile.")
-            || file_name.ends_with(".dockerfile")
-            || file_name.starts_with("Containerfile.")
-        {
-            return Some(ManifestKind::Dockerfile);
-        }
-        if file_name.starts_with("docker-compose")
-            && (file_name.ends_with(".yml") || file_name.ends_with(".yaml"))
-        {
-            return Some(ManifestKind::Compose);
-        }
-        None
-    }
-
-    pub fn is_lockfile(self) -> bool {
-        matches!(
-            self,
-            ManifestKind::CargoLock
-                | ManifestKind::PackageLock
-                | ManifestKind::PnpmLock
-                | ManifestKind::YarnLock
-        )
-    }
-
-    pub fn ecosystem(self) -> Ecosystem {
-        match self {
-            ManifestKind::CargoToml | ManifestKind::CargoLock => Ecosystem::Cargo,
-            ManifestKind::PackageJson
-            | ManifestKind::PackageLock
-            | ManifestKind::PnpmLock
-            | ManifestKind::YarnLock => Ecosystem::Npm,
-            ManifestKind::Dockerfile | ManifestKind::Compose => Ecosystem::Docker,
-        }
-    }
-
-    /// Runs the parser for this kind.
-    pub fn parse(self, text: &str) -> Result<Parsed, ParseError> {
-        match self {
-            ManifestKind::CargoToml => cargo_toml::parse(text).map(Parsed::Manifest),
-            ManifestKind::CargoLock => cargo_lock::parse(text).map(Parsed::Lockfile),
-            ManifestKind::PackageJson => package_json::parse(text).map(Parsed::Manifest),
-            ManifestKind::PackageLock => package_lock::parse(text).map(Parsed::Lockfile),
-            ManifestKind::PnpmLock => pnpm_lock::parse(text).map(Parsed::Lockfile),
-            ManifestKind::YarnLock => yarn_lock::parse(text).map(Parsed::Lockfile),
-            ManifestKind::Dockerfile => dockerfile::parse(text).map(Parsed::Manifest),
-            ManifestKind::Compose => compose::parse(text).map(Parsed::Manifest),
-        }
-    }
-
-    /// Runs the parser for a lockfile read only to resolve other files' declarations, which
-    /// may leave out the entries that no name in `wanted` (declared names, and the aliases
-    /// they are installed under) can resolve to: the npm lockfiles do; Cargo.lock is read
-    /// whole.
-    pub fn parse_for_context(
-        self,
-        text: &str,
-        wanted: &dyn Fn(&str) -> bool,
-    ) -> Result<Parsed, ParseError> {
-        match self {
-            ManifestKind::PackageLock => {
-                package_lock::parse_wanted(text, Some(wanted)).map(Parsed::Lockfile)
-            }
-            ManifestKind::YarnLock => yarn_lock::parse_wanted(text, wanted).map(Parsed::Lockfile),
-            ManifestKind::PnpmLock => pnpm_lock::parse_wanted(text, wanted).map(Parsed::Lockfile),
-            _ => self.parse(text),
         }
     }
 }
@@ -231,21 +102,6 @@ pub struct Declared {
     pub source: Option<String>,
 }
 
-impl Manifest {
-    /// Cargo: `[workspace.dependencies]` by the key members inherit them under
-    /// (`dep.workspace = true`), for lookups that cost the same however many there are.
-    pub fn workspace_dependency_index(&self) -> crate::fasthash::FastMap<&str, &Declared> {
-        let mut index = crate::fasthash::FastMap::default();
-        for entry in &self.workspace_dependencies {
-            // TOML keys are unique, so no key repeats; the first would win, as a search did.
-            index
-                .entry(entry.alias.as_deref().unwrap_or(&entry.name))
-                .or_insert(entry);
-        }
-        index
-    }
-}
-
 impl Declared {
     /// A registry dependency with a requirement; the common case for parsers.
     pub fn new(ecosystem: Ecosystem, name: impl Into<String>, span: Span) -> Declared {
@@ -261,6 +117,96 @@ impl Declared {
             source: None,
         }
     }
+}
+
+/// One dependency or image of a scan, declared in a manifest or locked in a lockfile: what
+/// `crate::resolve` makes of the parsers' output, what the policy is checked against and
+/// what reports list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Dependency {
+    pub ecosystem: Ecosystem,
+    pub name: String,
+    /// The resolved version (from the lockfile), or the image tag.
+    pub version: Option<String>,
+    /// The declared requirement.
+    pub requirement: Option<String>,
+    /// Relative to the scanned root, with `/`.
+    pub file: std::sync::Arc<str>,
+    pub line: usize,
+    pub column: usize,
+    #[serde(skip)]
+    pub span: Span,
+    /// Declared by a manifest of the repository (or, for a lockfile entry, the package such a
+    /// declaration resolves to), as opposed to pulled in by another package.
+    pub direct: bool,
+    /// Where a non-registry dependency comes from (path, git, file, workspace), or why an
+    /// image reference could not be resolved.
+    pub source: Option<String>,
+    /// The table or section that declares it, or [`Section::Lockfile`] for lockfile entries.
+    pub section: Section,
+    /// The lockfile a declaration was resolved through, or that lists this entry.
+    pub lockfile: Option<std::sync::Arc<str>>,
+    /// For a lockfile entry that no declaration resolves to: the shortest chain of packages
+    /// that brings it in, from a direct dependency to the package's dependent (the package
+    /// itself is not repeated). Empty for declarations, direct entries, and entries that
+    /// nothing in the lockfile's graph reaches.
+    pub via: Vec<String>,
+}
+
+impl Dependency {
+    /// A lockfile entry rather than a declaration.
+    pub fn is_locked_entry(&self) -> bool {
+        self.section == Section::Lockfile
+    }
+
+    /// A declaration of the project's own code (a path or workspace dependency, a file link)
+    /// or an image that could not be resolved: nothing a policy can classify.
+    pub fn is_own_package(&self) -> bool {
+        self.source.as_deref().is_some_and(|source| {
+            self.ecosystem
+                .rules()
+                .own_source_prefixes()
+                .iter()
+                .any(|prefix| source.starts_with(prefix))
+        })
+    }
+}
+
+/// Where a [`Dependency`] was found: a manifest's section, or a lockfile's package list.
+/// Written as a string in JSON (`"dependencies"`, `"FROM"`, `"lockfile"`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Section {
+    /// The table or section that declares it ([`Declared::section`]).
+    Declared(String),
+    /// An entry of a lockfile.
+    Lockfile,
+}
+
+impl Section {
+    /// The section as reports write it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Section::Declared(section) => section,
+            Section::Lockfile => "lockfile",
+        }
+    }
+}
+
+impl Serialize for Section {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// A file that could not be read or parsed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileError {
+    /// Relative to the scanned root, with `/` separators.
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub span: Option<Span>,
+    pub message: String,
 }
 
 /// A lockfile: the resolved package set and how its packages depend on each other.
@@ -455,33 +401,5 @@ mod tests {
         // Brackets inside strings do not count, escaped quotes do not end them.
         let quoted = format!("[\"{}\\\"{}\"]", "[".repeat(1000), "{".repeat(1000));
         assert!(check_nesting(&quoted, b"[{", b"]}", Some(b'"')).is_ok());
-    }
-
-    #[test]
-    fn detects_manifest_names() {
-        let cases = [
-            ("Cargo.toml", Some(ManifestKind::CargoToml)),
-            ("Cargo.lock", Some(ManifestKind::CargoLock)),
-            ("package.json", Some(ManifestKind::PackageJson)),
-            ("package-lock.json", Some(ManifestKind::PackageLock)),
-            ("npm-shrinkwrap.json", Some(ManifestKind::PackageLock)),
-            ("pnpm-lock.yaml", Some(ManifestKind::PnpmLock)),
-            ("yarn.lock", Some(ManifestKind::YarnLock)),
-            ("Dockerfile", Some(ManifestKind::Dockerfile)),
-            ("Containerfile", Some(ManifestKind::Dockerfile)),
-            ("api.Dockerfile", Some(ManifestKind::Dockerfile)),
-            ("Dockerfile.prod", Some(ManifestKind::Dockerfile)),
-            ("Containerfile.fedora", Some(ManifestKind::Dockerfile)),
-            ("compose.yaml", Some(ManifestKind::Compose)),
-            ("compose.yml", Some(ManifestKind::Compose)),
-            ("docker-compose.yml", Some(ManifestKind::Compose)),
-            ("docker-compose.override.yaml", Some(ManifestKind::Compose)),
-            ("Cargo.toml.orig", None),
-            ("package.json5", None),
-            ("README.md", None),
-        ];
-        for (name, kind) in cases {
-            assert_eq!(ManifestKind::detect(name), kind, "{name}");
-        }
     }
 }

@@ -9,8 +9,8 @@
 //! a message cannot end the command.
 
 use crate::evaluate::{Finding, Severity};
+use crate::outcome::CheckOutcome;
 use crate::policy::{IssueSeverity, PolicyIssue};
-use crate::CheckOutcome;
 
 /// `techpolicy check --format github`: one workflow command a line.
 pub fn render_check(outcome: &CheckOutcome) -> String {

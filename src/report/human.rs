@@ -3,12 +3,13 @@
 //! shows files that could not be parsed, invalid policies and `validate`'s result.
 
 use super::plural;
+use crate::diagnostics;
 use crate::evaluate::{Finding, Severity};
 use crate::lines::{LineIndex, SourceText};
-use crate::manifest::Span;
+use crate::manifest::{FileError, Span};
+use crate::outcome::{CheckOutcome, Validation};
 use crate::policy::{IssueSeverity, Policy, PolicyError, PolicyIssue};
-use crate::scan::{FileError, SkipReason, Skipped};
-use crate::{CheckOutcome, Validation};
+use crate::scan::{SkipReason, Skipped};
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
 };
@@ -106,7 +107,7 @@ pub fn render_file_errors(
             }),
             ..SourceDiagnostic::plain(
                 format!("cannot parse {}: {}{location}", error.file, error.message),
-                "techpolicy::unreadable-file",
+                &diagnostics::qualified(diagnostics::UNREADABLE_FILE),
             )
         };
         render(&handler, &diagnostic, &mut out);
@@ -141,11 +142,11 @@ pub fn render_skipped(skipped: &[Skipped], style: Style) -> String {
     };
     let diagnostic = SourceDiagnostic {
         severity: miette::Severity::Warning,
-        help: Some(
-            "techpolicy reads Cargo, npm and Docker manifests by their file names: see `What is scanned` in the README"
-                .into(),
-        ),
-        ..SourceDiagnostic::plain(message, "techpolicy::skipped-file")
+        help: Some(format!(
+            "techpolicy reads {} manifests by their file names: see `What is scanned` in the README",
+            crate::ecosystem::list_in_prose(|rules| rules.display_name())
+        )),
+        ..SourceDiagnostic::plain(message, &diagnostics::qualified(diagnostics::SKIPPED_FILE))
     };
     rendered(&style.handler(), &diagnostic)
 }
@@ -169,13 +170,16 @@ pub fn render_policy_error(error: &PolicyError, style: Style) -> String {
                     "create techpolicy.toml at the repository root (`techpolicy init` writes a starter), or pass --policy FILE"
                         .into(),
                 ),
-                ..SourceDiagnostic::plain(error.to_string(), "techpolicy::no-policy")
+                ..SourceDiagnostic::plain(error.to_string(), &diagnostics::qualified(diagnostics::NO_POLICY))
             };
             rendered(&style.handler(), &diagnostic)
         }
         PolicyError::Unreadable { .. } => rendered(
             &style.handler(),
-            &SourceDiagnostic::plain(error.to_string(), "techpolicy::unreadable-policy"),
+            &SourceDiagnostic::plain(
+                error.to_string(),
+                &diagnostics::qualified(diagnostics::UNREADABLE_POLICY),
+            ),
         ),
     }
 }
@@ -221,10 +225,7 @@ fn issue_diagnostic(issue: &PolicyIssue) -> SourceDiagnostic {
     let mut diagnostic = SourceDiagnostic {
         severity,
         help: issue.help.clone(),
-        ..SourceDiagnostic::plain(
-            issue.message.clone(),
-            &format!("techpolicy::{}", issue.code),
-        )
+        ..SourceDiagnostic::plain(issue.message.clone(), &diagnostics::qualified(issue.code))
     };
     if let Some((file, span, _)) = &issue.at {
         // A line too long to quote is named instead (the renderer cannot draw it anyway).
@@ -479,7 +480,9 @@ impl std::error::Error for FindingDiagnostic<'_> {}
 
 impl Diagnostic for FindingDiagnostic<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(format!("techpolicy::{}", self.finding.status)))
+        Some(Box::new(diagnostics::qualified(
+            self.finding.status.as_str(),
+        )))
     }
 
     fn severity(&self) -> Option<miette::Severity> {

@@ -4,10 +4,10 @@
 use crate::evaluate::display_path;
 use crate::evaluate::Finding;
 use crate::manifest::Ecosystem;
+use crate::manifest::FileError;
+use crate::outcome::{CheckOutcome, Inventory, Summary};
 use crate::policy::diff::PolicyChange;
 use crate::policy::{IssueSeverity, TechStatus};
-use crate::scan::FileError;
-use crate::{CheckOutcome, Inventory, Summary};
 use serde::Serialize;
 
 /// The version of the JSON documents' shape.
@@ -130,7 +130,7 @@ pub fn render_inventory(inventory: &Inventory) -> String {
                 line: d.line,
                 column: d.column,
                 direct: d.direct,
-                section: &d.section,
+                section: d.section.as_str(),
                 source: d.source.as_deref(),
                 lockfile: d.lockfile.as_deref(),
                 technology: entry.technology.as_deref(),

@@ -10,8 +10,8 @@
 
 use super::{is_web_url, link_target, plural};
 use crate::evaluate::{DecisionRef, Finding, Severity};
+use crate::outcome::CheckOutcome;
 use crate::policy::{TechStatus, EXPIRY_WARNING_DAYS};
-use crate::CheckOutcome;
 use std::collections::BTreeMap;
 
 /// The most the report may take, in bytes (never fewer than characters): under GitHub's

@@ -34,8 +34,8 @@ pub enum InventoryFormat {
 
 use crate::evaluate::{display_path, Finding};
 use crate::lines::SourceText;
+use crate::outcome::CheckOutcome;
 use crate::policy::PolicyIssue;
-use crate::CheckOutcome;
 use std::path::Path;
 
 /// A path relative to the scanned directory, made relative to the top of the repository, as

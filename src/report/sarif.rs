@@ -10,8 +10,8 @@
 
 use super::{is_web_url, link_target};
 use crate::evaluate::{Finding, Severity};
+use crate::outcome::CheckOutcome;
 use crate::policy::{IssueSeverity, PolicyIssue, TechStatus};
-use crate::CheckOutcome;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -446,7 +446,7 @@ fn invocation(outcome: &CheckOutcome) -> Value {
             json!({
                 "level": "error",
                 "message": { "text": escape_message(&format!("cannot parse {}: {}", error.file, error.message)) },
-                "descriptor": { "id": "unreadable-file" },
+                "descriptor": { "id": crate::diagnostics::UNREADABLE_FILE },
                 "locations": [{ "physicalLocation": physical }],
             })
         })

@@ -1,6 +1,6 @@
 //! The inventory as aligned columns, for reading in a terminal.
 
-use crate::Inventory;
+use crate::outcome::Inventory;
 
 /// `techpolicy inventory --format table`.
 pub fn render_inventory(inventory: &Inventory) -> String {
@@ -22,7 +22,11 @@ pub fn render_inventory(inventory: &Inventory) -> String {
             let mut version = d.version.clone().unwrap_or_else(|| "-".into());
             // An image whose reference, or its tag or digest, needs a variable with no value:
             // the JSON says so in `source`, which the table has no column for.
-            if let (crate::manifest::Ecosystem::Docker, Some(why)) = (d.ecosystem, &d.source) {
+            if let Some(why) = d
+                .source
+                .as_ref()
+                .filter(|_| d.ecosystem.rules().source_qualifies_version())
+            {
                 version.push_str(&format!(" ({why})"));
             }
             [

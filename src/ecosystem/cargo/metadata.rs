@@ -25,9 +25,9 @@
 //! reading.
 
 use crate::ecosystem::cargo::workspace::{is_package_dependency, CargoWorkspaces};
-use crate::manifest::{Lockfile, ManifestKind, Parsed};
-use crate::resolve::{Chains, Dependency};
-use crate::scan::{FileError, ParsedFile};
+use crate::manifest::{Dependency, FileError, Lockfile, ManifestKind, Parsed};
+use crate::resolve::Chains;
+use crate::scan::ParsedFile;
 use ::cargo_metadata::{
     CargoOpt, DependencyKind, Metadata, MetadataCommand, Node, NodeDep, Package, PackageId,
 };
@@ -243,7 +243,7 @@ impl<'a> Workspace<'a> {
                 };
                 let key = declared.alias.as_deref().unwrap_or(&declared.name);
                 let package = match member.and_then(|id| self.nodes.get(id)) {
-                    Some(node) if is_package_dependency(&record.section) => {
+                    Some(node) if is_package_dependency(record.section.as_str()) => {
                         self.dependency_of(node, record, key)
                     }
                     _ => self.by_name(&record.name, record.requirement.as_deref()),
@@ -281,7 +281,7 @@ impl<'a> Workspace<'a> {
         // One crate in several versions, under different keys (`serde1 = { package = "serde" }`)
         // or kinds: the graph names each by its key as a crate name, `-` read as `_`.
         let crate_name = key.replace('-', "_");
-        let kind = section_kind(&record.section);
+        let kind = section_kind(record.section.as_str());
         let requirement = parse_requirement(record.requirement.as_deref());
         candidates
             .into_iter()
@@ -696,7 +696,9 @@ source = "registry+https://index.example.test/"
             inherited.map(|d| (d.requirement.as_deref(), d.lockfile.as_deref())),
             Some((Some("1"), Some("Cargo.lock")))
         );
-        let patch = dependencies.iter().find(|d| d.section == "patch.crates-io");
+        let patch = dependencies
+            .iter()
+            .find(|d| d.section.as_str() == "patch.crates-io");
         assert_eq!(
             patch.and_then(|d| d.source.as_deref()),
             Some("git+https://example.test/regex")

@@ -19,7 +19,7 @@
 //! are read, so a package claimed only as the path dependency of a member that was not read
 //! is read as standalone there.
 
-use crate::manifest::{ancestors, parent_dir, Manifest, ManifestKind, Parsed};
+use crate::manifest::{ancestors, parent_dir, Declared, Manifest, ManifestKind, Parsed};
 use crate::scan::ParsedFile;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -145,7 +145,7 @@ impl<'a> Manifests<'a> {
             }
         }
         let mut queue: VecDeque<String> = members.iter().cloned().collect();
-        let inherited = root_manifest.workspace_dependency_index();
+        let inherited = dependency_index(root_manifest);
         while let Some(member) = queue.pop_front() {
             let Some((_, manifest)) = self.at(&member) else {
                 continue;
@@ -171,7 +171,7 @@ fn path_dependencies(
     dir: &str,
     manifest: &Manifest,
     root_dir: &str,
-    inherited: &crate::fasthash::FastMap<&str, &crate::manifest::Declared>,
+    inherited: &crate::fasthash::FastMap<&str, &Declared>,
 ) -> Vec<String> {
     manifest
         .declared
@@ -189,6 +189,19 @@ fn path_dependencies(
             }
         })
         .collect()
+}
+
+/// A workspace root's `[workspace.dependencies]` by the key members inherit them under
+/// (`dep.workspace = true`), for lookups that cost the same however many there are.
+pub(crate) fn dependency_index(root: &Manifest) -> crate::fasthash::FastMap<&str, &Declared> {
+    let mut index = crate::fasthash::FastMap::default();
+    for entry in &root.workspace_dependencies {
+        // TOML keys are unique, so no key repeats; the first would win, as a search did.
+        index
+            .entry(entry.alias.as_deref().unwrap_or(&entry.name))
+            .or_insert(entry);
+    }
+    index
 }
 
 /// Whether a section holds the package's own dependencies (as opposed to
