@@ -13,9 +13,9 @@
 //! saphyr only offers to load all documents at once.
 
 use super::dockerfile::{self, parse_image_reference};
-use crate::manifest::yaml::{self, Fault};
+use crate::manifest::yaml::{self, is_null, key_is, scalar_text, untagged, Fault, Positions};
 use crate::manifest::{Declared, Ecosystem, Manifest, ManifestKind, ParseError, Span};
-use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, ScanError, YamlData};
+use saphyr::{MarkedYaml, Scalar, ScanError, YamlData};
 use std::collections::HashSet;
 
 /// Merge keys can nest (a merged mapping with merge keys of its own); real files go one or two
@@ -37,13 +37,7 @@ pub fn parse(text: &str) -> Result<Manifest, ParseError> {
         return Ok(manifest);
     }
     if !root.data.is_mapping() {
-        return Err(ParseError::at(
-            format!(
-                "a compose file must be a mapping at the top level, found {}",
-                kind(root)
-            ),
-            positions.span(root),
-        ));
+        return Err(positions.wrong_kind(root, "a compose file must be a mapping at the top level"));
     }
     let Some(services) = lookup(root, "services") else {
         return Ok(manifest);
@@ -52,27 +46,25 @@ pub fn parse(text: &str) -> Result<Manifest, ParseError> {
         return Ok(manifest);
     }
     if !untagged(services).data.is_mapping() {
-        return Err(ParseError::at(
-            format!(
-                "`services` must be a mapping of service names to definitions, found {}",
-                kind(services)
-            ),
-            positions.span(services),
+        return Err(positions.wrong_kind(
+            services,
+            "`services` must be a mapping of service names to definitions",
         ));
     }
     for (key, service) in entries(services) {
-        let name = scalar_text(key, &positions).unwrap_or_default();
+        let name = match &untagged(key).data {
+            // A null key (`~:`) names its service as written.
+            YamlData::Value(Scalar::Null) => yaml::written(key, &positions).map(str::to_string),
+            _ => scalar_text(key, &positions),
+        }
+        .unwrap_or_default();
         if is_null(service) {
             continue;
         }
         if !untagged(service).data.is_mapping() {
-            return Err(ParseError::at(
-                format!(
-                    "service `{name}` must be a mapping, found {}",
-                    kind(service)
-                ),
-                positions.span(service),
-            ));
+            return Err(
+                positions.wrong_kind(service, &format!("service `{name}` must be a mapping"))
+            );
         }
         references(service, &positions, &mut manifest.references);
         // A service with only `build:` has no image to check here: its Dockerfile is read
@@ -85,13 +77,9 @@ pub fn parse(text: &str) -> Result<Manifest, ParseError> {
             continue;
         }
         if !matches!(untagged(image).data, YamlData::Value(_)) {
-            return Err(ParseError::at(
-                format!(
-                    "`services.{name}.image` must be a string, found {}",
-                    kind(image)
-                ),
-                positions.span(image),
-            ));
+            return Err(
+                positions.wrong_kind(image, &format!("`services.{name}.image` must be a string"))
+            );
         }
         let raw = scalar_text(image, &positions).unwrap_or_default();
         let span = positions.value_span(image);
@@ -108,7 +96,7 @@ pub fn parse(text: &str) -> Result<Manifest, ParseError> {
 /// Paths that need a variable are left out: they cannot be known.
 fn references(
     service: &MarkedYaml<'_>,
-    positions: &Positions,
+    positions: &Positions<'_>,
     out: &mut Vec<(String, ManifestKind)>,
 ) {
     let text = |node: Option<&MarkedYaml<'_>>| {
@@ -197,23 +185,17 @@ const MAX_BRACKET_FIXES: usize = 64;
 /// again; positions are mapped back to the file. Only lines that hold nothing but closing
 /// brackets are touched, so the structure read cannot change.
 ///
-/// Each attempt first goes through [`yaml::check`], which refuses nesting and alias expansion
-/// that saphyr's loader cannot survive, and finds the same syntax errors as the loader without
-/// building a tree, so only the final attempt loads.
-fn load(text: &str) -> Result<(Vec<MarkedYaml<'static>>, Positions), ParseError> {
-    let mut positions = Positions::new(text.to_string());
+/// Each attempt goes through [`yaml::load`], whose check refuses nesting and alias expansion
+/// that saphyr's loader cannot survive and finds the scanner's syntax errors (the misplaced
+/// bracket among them) without building a tree, so only the final attempt builds one.
+fn load(text: &str) -> Result<(Vec<MarkedYaml<'static>>, Positions<'_>), ParseError> {
+    let mut positions = Positions::new(text);
     let mut fixes = 0;
     loop {
-        let checked = yaml::check(&positions.text, "a compose file")
-            .map(|()| MarkedYaml::load_from_str(&positions.text));
-        let error = match checked {
-            Ok(Ok(documents)) => return Ok((documents, positions)),
-            Ok(Err(error)) | Err(Fault::Syntax(error)) => error,
-            Err(Fault::Refused { message, at }) => {
-                let offset = positions.byte(at.index());
-                let span = positions.original(offset..offset + positions.char_len_at(offset));
-                return Err(ParseError::at(message, span));
-            }
+        let error = match yaml::load(positions.text(), "a compose file") {
+            Ok(documents) => return Ok((documents, positions)),
+            Err(Fault::Syntax(error)) => error,
+            Err(refused) => return Err(positions.error(refused)),
         };
         let fixable = error.info() == "invalid indentation" && fixes < MAX_BRACKET_FIXES;
         match fixable
@@ -221,24 +203,21 @@ fn load(text: &str) -> Result<(Vec<MarkedYaml<'static>>, Positions), ParseError>
             .flatten()
         {
             Some(line_start) => {
-                positions.add_space(line_start);
+                positions.insert(line_start, " ");
                 fixes += 1;
             }
-            None => return Err(yaml_error(&error, &positions)),
+            None => return Err(positions.error(Fault::Syntax(error))),
         }
     }
 }
 
 /// The start of the line the error points at, when that line is only closing brackets (and a
 /// comment) and the error points at its first bracket.
-fn bracket_line_start(positions: &Positions, error: &ScanError) -> Option<usize> {
+fn bracket_line_start(positions: &Positions<'_>, error: &ScanError) -> Option<usize> {
+    let text = positions.text();
     let at = positions.byte(error.marker().index());
-    let line_start = positions
-        .text
-        .get(..at)?
-        .rfind('\n')
-        .map_or(0, |newline| newline + 1);
-    let line = positions.text.get(line_start..)?;
+    let line_start = text.get(..at)?.rfind('\n').map_or(0, |newline| newline + 1);
+    let line = text.get(line_start..)?;
     let line = line.split('\n').next().unwrap_or("");
     let content = line.trim_start_matches([' ', '\t']);
     let indent = line.len() - content.len();
@@ -248,82 +227,12 @@ fn bracket_line_start(positions: &Positions, error: &ScanError) -> Option<usize>
     (only_brackets && line_start + indent == at).then_some(line_start)
 }
 
-fn yaml_error(error: &ScanError, positions: &Positions) -> ParseError {
-    let marker = error.marker();
-    let offset = positions.byte(marker.index());
-    let span = positions.original(offset..offset + positions.char_len_at(offset));
-    ParseError::at(
-        format!(
-            "invalid YAML: {} (line {}, column {})",
-            error.info(),
-            marker.line(),
-            marker.col() + 1
-        ),
-        span,
-    )
-}
-
 // ---------------------------------------------------------------------------------------------
-// YAML helpers
+// Merge keys
 // ---------------------------------------------------------------------------------------------
-
-/// Looks through custom tags (`!reset`, `!override` in Compose override files).
-fn untagged<'a, 'i>(node: &'a MarkedYaml<'i>) -> &'a MarkedYaml<'i> {
-    let mut node = node;
-    while let YamlData::Tagged(_, inner) = &node.data {
-        node = inner;
-    }
-    node
-}
-
-fn is_null(node: &MarkedYaml<'_>) -> bool {
-    matches!(
-        untagged(node).data,
-        YamlData::Value(Scalar::Null) | YamlData::BadValue
-    )
-}
-
-fn kind(node: &MarkedYaml<'_>) -> &'static str {
-    match &untagged(node).data {
-        YamlData::Sequence(_) => "a sequence",
-        YamlData::Mapping(_) => "a mapping",
-        YamlData::Value(Scalar::String(_)) | YamlData::Representation(..) => "a string",
-        YamlData::Value(Scalar::Integer(_) | Scalar::FloatingPoint(_)) => "a number",
-        YamlData::Value(Scalar::Boolean(_)) => "a boolean",
-        YamlData::Value(Scalar::Null) | YamlData::BadValue => "nothing",
-        YamlData::Alias(_) => "an alias",
-        YamlData::Tagged(..) => "a tagged value",
-    }
-}
-
-/// A scalar as text: strings as they are, other scalars (`1.10`, `true`) as written in the file,
-/// since YAML's number reading would turn `1.10` into `1.1`.
-fn scalar_text(node: &MarkedYaml<'_>, positions: &Positions) -> Option<String> {
-    match &untagged(node).data {
-        YamlData::Value(Scalar::String(value)) => Some(value.to_string()),
-        YamlData::Representation(value, ..) => Some(value.to_string()),
-        YamlData::Value(scalar) => {
-            let range = positions.value_range(node);
-            let written = positions
-                .text
-                .get(range)
-                .map(str::trim)
-                .filter(|written| !written.is_empty());
-            match (written, scalar) {
-                (Some(written), _) => Some(written.to_string()),
-                (None, Scalar::Boolean(value)) => Some(value.to_string()),
-                (None, Scalar::Integer(value)) => Some(value.to_string()),
-                (None, Scalar::FloatingPoint(value)) => Some(value.to_string()),
-                (None, _) => None,
-            }
-        }
-        _ => None,
-    }
-}
-
-fn key_is(node: &MarkedYaml<'_>, key: &str) -> bool {
-    matches!(&untagged(node).data, YamlData::Value(Scalar::String(text)) if text == key)
-}
+//
+// Compose applies YAML merge keys, which lockfiles never use, so a compose mapping is read
+// through these rather than [`yaml::lookup`] and [`yaml::entries`], which take it as written.
 
 /// The value under `key`, direct or merged in (tags kept: the tagged node has the span).
 fn lookup<'a, 'i>(mapping: &'a MarkedYaml<'i>, key: &str) -> Option<&'a MarkedYaml<'i>> {
@@ -383,128 +292,6 @@ fn collect_entries<'a, 'i>(
             }
         }
     }
-}
-
-/// Converts saphyr's positions, which count characters in the text it read, to byte offsets
-/// in the file.
-struct Positions {
-    /// The text saphyr read: the file, plus any spaces [`load`] added.
-    text: String,
-    /// Byte offset of each character; None when the text is ASCII (then they are equal).
-    char_starts: Option<Vec<usize>>,
-    /// Byte positions in `text` of the spaces [`load`] added, in order.
-    added: Vec<usize>,
-}
-
-impl Positions {
-    fn new(text: String) -> Positions {
-        let mut positions = Positions {
-            text,
-            char_starts: None,
-            added: Vec::new(),
-        };
-        positions.index_chars();
-        positions
-    }
-
-    fn index_chars(&mut self) {
-        self.char_starts =
-            (!self.text.is_ascii()).then(|| self.text.char_indices().map(|(i, _)| i).collect());
-    }
-
-    fn add_space(&mut self, at: usize) {
-        if !self.text.is_char_boundary(at) {
-            return;
-        }
-        self.text.insert(at, ' ');
-        for added in &mut self.added {
-            if *added >= at {
-                *added += 1;
-            }
-        }
-        self.added.push(at);
-        self.added.sort_unstable();
-        self.index_chars();
-    }
-
-    /// Byte offset in `text` of a character index.
-    fn byte(&self, char_index: usize) -> usize {
-        match &self.char_starts {
-            None => char_index.min(self.text.len()),
-            Some(starts) => starts.get(char_index).copied().unwrap_or(self.text.len()),
-        }
-    }
-
-    fn char_len_at(&self, offset: usize) -> usize {
-        self.text
-            .get(offset..)
-            .and_then(|rest| rest.chars().next())
-            .map_or(0, char::len_utf8)
-    }
-
-    /// A range of `text` as a span of the file.
-    fn original(&self, range: std::ops::Range<usize>) -> Span {
-        let map = |at: usize| at - self.added.iter().filter(|&&added| added < at).count();
-        let start = map(range.start);
-        Span::from_range(start..map(range.end).max(start))
-    }
-
-    fn range(&self, node: &MarkedYaml<'_>) -> std::ops::Range<usize> {
-        let start = self.byte(node.span.start.index());
-        start..self.byte(node.span.end.index()).max(start)
-    }
-
-    fn span(&self, node: &MarkedYaml<'_>) -> Span {
-        self.original(self.range(node))
-    }
-
-    fn value_span(&self, node: &MarkedYaml<'_>) -> Span {
-        self.original(self.value_range(node))
-    }
-
-    /// Where a scalar's value is written: after any tag or anchor, inside the quotes of a
-    /// quoted scalar, so that the span text is the value when the value has no escapes. Plain
-    /// scalars are taken as saphyr gives them; quoted ones are measured here because saphyr's
-    /// end marker for them can run on over trailing blanks and a comment.
-    fn value_range(&self, node: &MarkedYaml<'_>) -> std::ops::Range<usize> {
-        let std::ops::Range { mut start, end } = self.range(node);
-        loop {
-            let rest = self.text.get(start..end).unwrap_or("");
-            if !(rest.starts_with('!') || rest.starts_with('&')) {
-                break;
-            }
-            let property = rest.find(char::is_whitespace).unwrap_or(rest.len());
-            let after = rest.get(property..).unwrap_or("");
-            start += property + (after.len() - after.trim_start().len());
-        }
-        let rest = self.text.get(start..).unwrap_or("");
-        let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'');
-        match quote.and_then(|quote| closing_quote(rest, quote)) {
-            Some(close) => start + 1..start + close,
-            None => {
-                let written = self.text.get(start..end.max(start)).unwrap_or("");
-                start..start + written.trim_end().len()
-            }
-        }
-    }
-}
-
-/// The byte index in `text` (which starts with the opening `quote`) of the closing quote.
-fn closing_quote(text: &str, quote: char) -> Option<usize> {
-    let mut chars = text.char_indices().skip(1).peekable();
-    while let Some((index, c)) = chars.next() {
-        if quote == '"' && c == '\\' {
-            chars.next();
-        } else if c == quote {
-            // In single quotes a doubled quote stands for one quote.
-            if quote == '\'' && chars.peek().is_some_and(|&(_, next)| next == '\'') {
-                chars.next();
-                continue;
-            }
-            return Some(index);
-        }
-    }
-    None
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1004,6 +791,37 @@ mod tests {
         // Anything else that is misindented stays an error.
         let text = "services:\n  web:\n    image: a\n   ports: [1]\n";
         assert!(parse(text).is_err());
+    }
+
+    #[test]
+    fn builds_and_extends_name_the_files_they_bring_in() {
+        let text = "services:\n\
+            \x20 a:\n    build: ./app/\n\
+            \x20 b:\n    build: {context: ctx, dockerfile: Other}\n\
+            \x20 c:\n    build: ~\n\
+            \x20 d:\n    build: {context: null, dockerfile: ~}\n\
+            \x20 e:\n    build: https://git.example/app.git\n\
+            \x20 f:\n    extends: {file: base.yml, service: x}\n\
+            \x20 g:\n    extends: {file: ~, service: x}\n\
+            \x20 ~:\n    image: nginx\n";
+        let manifest = match parse(text) {
+            Ok(manifest) => manifest,
+            Err(error) => panic!("{error:?}"),
+        };
+        let dockerfile = |path: &str| (path.to_string(), ManifestKind::Dockerfile);
+        assert_eq!(
+            manifest.references,
+            vec![
+                dockerfile("./app/Dockerfile"),
+                dockerfile("ctx/Other"),
+                // Null is no path: the defaults apply, as for `build:` with nothing after it.
+                dockerfile("./Dockerfile"),
+                dockerfile("./Dockerfile"),
+                ("base.yml".to_string(), ManifestKind::Compose),
+            ]
+        );
+        // A null key names its service as written.
+        assert_eq!(manifest.declared[0].section, "services.~.image");
     }
 
     #[test]

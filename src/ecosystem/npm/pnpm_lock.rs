@@ -17,11 +17,12 @@
 //! the last document, and only that one is read.
 
 use crate::manifest::blocks::{key_parts, Keep, Kept, Line};
-use crate::manifest::yaml::{self, Fault};
+use crate::manifest::yaml::{
+    self, entries, is_null, key_is, lookup, scalar_text, untagged, Positions,
+};
 use crate::manifest::{Importer, LockedPackage, Lockfile, ParseError, Span};
-use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, ScanError, YamlData};
+use saphyr::MarkedYaml;
 use std::collections::{HashMap, HashSet};
-use std::ops::Range;
 
 /// The sections of a package entry (v5, v6) or snapshot (v9) naming the packages it is linked
 /// to. pnpm lists resolved peers there too; `peerDependencies` holds ranges, not resolutions.
@@ -140,17 +141,7 @@ enum Section {
 /// As [`parse`].
 pub fn parse_with_skipped(text: &str) -> Result<(Lockfile, Vec<SkippedKey>), ParseError> {
     let positions = Positions::new(text);
-    // saphyr's loader overflows the stack on deep nesting and can be made to copy aliases
-    // without end; the check refuses both before it runs.
-    yaml::check(text, "a pnpm lockfile").map_err(|fault| match fault {
-        Fault::Syntax(error) => yaml_error(&error, &positions),
-        Fault::Refused { message, at } => {
-            let offset = positions.byte(at.index());
-            ParseError::at(message, Span::new(offset, positions.char_len_at(offset)))
-        }
-    })?;
-    let documents =
-        MarkedYaml::load_from_str(text).map_err(|error| yaml_error(&error, &positions))?;
+    let documents = yaml::load(text, "a pnpm lockfile").map_err(|fault| positions.error(fault))?;
     let root = documents
         .iter()
         .map(untagged)
@@ -161,13 +152,9 @@ pub fn parse_with_skipped(text: &str) -> Result<(Lockfile, Vec<SkippedKey>), Par
         return Ok((single_project(Lockfile::default()), Vec::new()));
     };
     if !root.data.is_mapping() {
-        return Err(ParseError::at(
-            format!(
-                "a pnpm lockfile must be a mapping at the top level, found {}",
-                kind(root)
-            ),
-            positions.span(root),
-        ));
+        return Err(
+            positions.wrong_kind(root, "a pnpm lockfile must be a mapping at the top level")
+        );
     }
 
     let mut reader = Reader {
@@ -250,10 +237,7 @@ fn section<'a, 'i>(
         return Ok(None);
     }
     if !untagged(node).data.is_mapping() {
-        return Err(ParseError::at(
-            format!("`{name}` must be a mapping, found {}", kind(node)),
-            positions.span(node),
-        ));
+        return Err(positions.wrong_kind(node, &format!("`{name}` must be a mapping")));
     }
     Ok(Some(node))
 }
@@ -283,7 +267,10 @@ impl Reader<'_, '_> {
             let span = self.positions.value_span(key_node);
             let Some(key) = scalar_text(key_node, self.positions) else {
                 let span = self.positions.span(key_node);
-                let written = self.positions.text.get(span.offset..span.offset + span.len);
+                let written = self
+                    .positions
+                    .text()
+                    .get(span.offset..span.offset + span.len);
                 self.skipped.push(SkippedKey {
                     key: written.unwrap_or_default().to_string(),
                     span,
@@ -619,203 +606,6 @@ fn clean_version(rest: &str) -> Option<&str> {
     let looks_like_one = version.starts_with(|c: char| c.is_ascii_digit())
         && !version.contains(|c: char| matches!(c, '/' | ':' | '@' | ')') || c.is_whitespace());
     looks_like_one.then_some(version)
-}
-
-// ---------------------------------------------------------------------------------------------
-// YAML helpers (as in `compose.rs`)
-// ---------------------------------------------------------------------------------------------
-
-fn yaml_error(error: &ScanError, positions: &Positions<'_>) -> ParseError {
-    let marker = error.marker();
-    let offset = positions.byte(marker.index());
-    let len = positions.char_len_at(offset);
-    ParseError::at(
-        format!(
-            "invalid YAML: {} (line {}, column {})",
-            error.info(),
-            marker.line(),
-            marker.col() + 1
-        ),
-        Span::new(offset, len),
-    )
-}
-
-/// Looks through tags (`!!str`), which pnpm does not write but YAML allows anywhere.
-fn untagged<'a, 'i>(node: &'a MarkedYaml<'i>) -> &'a MarkedYaml<'i> {
-    let mut node = node;
-    while let YamlData::Tagged(_, inner) = &node.data {
-        node = inner;
-    }
-    node
-}
-
-fn is_null(node: &MarkedYaml<'_>) -> bool {
-    matches!(
-        untagged(node).data,
-        YamlData::Value(Scalar::Null) | YamlData::BadValue
-    )
-}
-
-fn kind(node: &MarkedYaml<'_>) -> &'static str {
-    match &untagged(node).data {
-        YamlData::Sequence(_) => "a sequence",
-        YamlData::Mapping(_) => "a mapping",
-        YamlData::Value(Scalar::String(_)) | YamlData::Representation(..) => "a string",
-        YamlData::Value(Scalar::Integer(_) | Scalar::FloatingPoint(_)) => "a number",
-        YamlData::Value(Scalar::Boolean(_)) => "a boolean",
-        YamlData::Value(Scalar::Null) | YamlData::BadValue => "nothing",
-        YamlData::Alias(_) => "an alias",
-        YamlData::Tagged(..) => "a tagged value",
-    }
-}
-
-/// A scalar as text: strings as they are, other scalars as written in the file, since YAML's
-/// number reading would turn `lockfileVersion: 5.10` or a version `1.10` into `1.1`.
-fn scalar_text(node: &MarkedYaml<'_>, positions: &Positions<'_>) -> Option<String> {
-    match &untagged(node).data {
-        YamlData::Value(Scalar::String(value)) => Some(value.to_string()),
-        YamlData::Representation(value, ..) => Some(value.to_string()),
-        YamlData::Value(Scalar::Null) => None,
-        YamlData::Value(scalar) => {
-            let written = positions
-                .text
-                .get(positions.value_range(node))
-                .map(str::trim)
-                .filter(|written| !written.is_empty());
-            match (written, scalar) {
-                (Some(written), _) => Some(written.to_string()),
-                (None, Scalar::Boolean(value)) => Some(value.to_string()),
-                (None, Scalar::Integer(value)) => Some(value.to_string()),
-                (None, Scalar::FloatingPoint(value)) => Some(value.to_string()),
-                (None, _) => None,
-            }
-        }
-        _ => None,
-    }
-}
-
-fn key_is(node: &MarkedYaml<'_>, key: &str) -> bool {
-    matches!(&untagged(node).data, YamlData::Value(Scalar::String(text)) if text == key)
-}
-
-fn lookup<'a, 'i>(mapping: &'a MarkedYaml<'i>, key: &str) -> Option<&'a MarkedYaml<'i>> {
-    entries(mapping)
-        .find(|(candidate, _)| key_is(candidate, key))
-        .map(|(_, value)| value)
-}
-
-/// A mapping's entries in file order; nothing for any other node.
-fn entries<'a, 'i>(
-    node: &'a MarkedYaml<'i>,
-) -> impl Iterator<Item = (&'a MarkedYaml<'i>, &'a MarkedYaml<'i>)> {
-    let map = match &untagged(node).data {
-        YamlData::Mapping(map) => Some(map),
-        _ => None,
-    };
-    map.into_iter().flat_map(|map| map.iter())
-}
-
-/// Converts saphyr's positions, which count characters, to byte offsets in the file.
-struct Positions<'t> {
-    text: &'t str,
-    /// Byte offset of each character; None when the text is ASCII (then they are equal).
-    char_starts: Option<Vec<usize>>,
-}
-
-impl<'t> Positions<'t> {
-    fn new(text: &'t str) -> Positions<'t> {
-        Positions {
-            text,
-            char_starts: (!text.is_ascii()).then(|| text.char_indices().map(|(i, _)| i).collect()),
-        }
-    }
-
-    fn byte(&self, char_index: usize) -> usize {
-        match &self.char_starts {
-            None => char_index.min(self.text.len()),
-            Some(starts) => starts.get(char_index).copied().unwrap_or(self.text.len()),
-        }
-    }
-
-    /// The length of the character at `offset`, 0 at the end of the text.
-    fn char_len_at(&self, offset: usize) -> usize {
-        self.text
-            .get(offset..)
-            .and_then(|rest| rest.chars().next())
-            .map_or(0, char::len_utf8)
-    }
-
-    fn range(&self, node: &MarkedYaml<'_>) -> Range<usize> {
-        let start = self.byte(node.span.start.index());
-        start..self.byte(node.span.end.index()).max(start)
-    }
-
-    fn span(&self, node: &MarkedYaml<'_>) -> Span {
-        let Range { start, mut end } = self.range(node);
-        // saphyr ends a flow collection before its closing bracket.
-        let closer = match self.text.get(start..).and_then(|rest| rest.chars().next()) {
-            Some('[') => Some(']'),
-            Some('{') => Some('}'),
-            _ => None,
-        };
-        if let Some(closer) = closer {
-            if self
-                .text
-                .get(end..)
-                .is_some_and(|rest| rest.starts_with(closer))
-            {
-                end += 1;
-            }
-        }
-        Span::from_range(start..end)
-    }
-
-    fn value_span(&self, node: &MarkedYaml<'_>) -> Span {
-        Span::from_range(self.value_range(node))
-    }
-
-    /// Where a scalar's value is written: after any tag or anchor, inside the quotes of a
-    /// quoted scalar (pnpm quotes scoped names and keys with peers), so that the span text is
-    /// the key itself. saphyr's end marker for a quoted scalar can run on over blanks.
-    fn value_range(&self, node: &MarkedYaml<'_>) -> Range<usize> {
-        let Range { mut start, end } = self.range(node);
-        loop {
-            let rest = self.text.get(start..end).unwrap_or("");
-            if !(rest.starts_with('!') || rest.starts_with('&')) {
-                break;
-            }
-            let property = rest.find(char::is_whitespace).unwrap_or(rest.len());
-            let after = rest.get(property..).unwrap_or("");
-            start += property + (after.len() - after.trim_start().len());
-        }
-        let rest = self.text.get(start..).unwrap_or("");
-        let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'');
-        match quote.and_then(|quote| closing_quote(rest, quote)) {
-            Some(close) => start + 1..start + close,
-            None => {
-                let written = self.text.get(start..end.max(start)).unwrap_or("");
-                start..start + written.trim_end().len()
-            }
-        }
-    }
-}
-
-/// The byte index in `text` (which starts with the opening `quote`) of the closing quote.
-fn closing_quote(text: &str, quote: char) -> Option<usize> {
-    let mut chars = text.char_indices().skip(1).peekable();
-    while let Some((index, c)) = chars.next() {
-        if quote == '"' && c == '\\' {
-            chars.next();
-        } else if c == quote {
-            // In single quotes a doubled quote stands for one quote.
-            if quote == '\'' && chars.peek().is_some_and(|&(_, next)| next == '\'') {
-                chars.next();
-                continue;
-            }
-            return Some(index);
-        }
-    }
-    None
 }
 
 #[cfg(test)]

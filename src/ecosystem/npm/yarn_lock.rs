@@ -13,9 +13,9 @@
 //! lock covers every `package.json` below it.
 
 use crate::manifest::blocks::{key_parts, Keep, Kept, Line};
-use crate::manifest::yaml::{self, Fault};
+use crate::manifest::yaml::{self, is_null, lookup, scalar_text, untagged, Positions};
 use crate::manifest::{LockedPackage, Lockfile, ParseError, Span};
-use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, ScanError, YamlData};
+use saphyr::{MarkedYaml, YamlData};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -565,19 +565,10 @@ fn shape(tokens: Vec<Token>) -> Option<ClassicNode> {
 const BERRY_DEPENDENCY_SECTIONS: [&str; 2] = ["dependencies", "optionalDependencies"];
 
 fn parse_berry(text: &str) -> Result<Lockfile, ParseError> {
-    let positions = Positions::new(text);
-    let span_at = |char_index: usize| {
-        let at = positions.byte(char_index);
-        positions.span(at..at + positions.char_len_at(at))
-    };
-    // saphyr's loader overflows the stack on deep nesting and can be made to copy aliases
-    // without end; the check refuses both before it runs.
-    yaml::check(&positions.text, "a yarn.lock").map_err(|fault| match fault {
-        Fault::Syntax(error) => yaml_error(&error, span_at(error.marker().index())),
-        Fault::Refused { message, at } => ParseError::at(message, span_at(at.index())),
-    })?;
-    let documents = MarkedYaml::load_from_str(&positions.text)
-        .map_err(|error| yaml_error(&error, span_at(error.marker().index())))?;
+    let (read, inserted) = explicit_long_keys(text);
+    let positions = Positions::edited(read, &inserted);
+    let documents =
+        yaml::load(positions.text(), "a yarn.lock").map_err(|fault| positions.error(fault))?;
     let mut lock = Lockfile::default();
     let Some(root) = documents.first().map(untagged) else {
         return Ok(lock);
@@ -586,21 +577,12 @@ fn parse_berry(text: &str) -> Result<Lockfile, ParseError> {
         return Ok(lock);
     }
     let YamlData::Mapping(entries_map) = &root.data else {
-        return Err(ParseError::at(
-            format!(
-                "a yarn.lock must be a mapping at the top level, found {}",
-                kind(root)
-            ),
-            positions.node_span(root),
-        ));
+        return Err(positions.wrong_kind(root, "a yarn.lock must be a mapping at the top level"));
     };
     let mut entries = Vec::new();
     for (key, value) in entries_map {
         let Some(key_text) = scalar_text(key, &positions) else {
-            return Err(ParseError::at(
-                format!("entry keys must be strings, found {}", kind(key)),
-                positions.node_span(key),
-            ));
+            return Err(positions.wrong_kind(key, "entry keys must be strings"));
         };
         if key_text == "__metadata" {
             lock.format_version = metadata_version(value, &positions);
@@ -637,7 +619,7 @@ fn parse_berry(text: &str) -> Result<Lockfile, ParseError> {
 }
 
 /// `__metadata.version`, an integer or a string holding one.
-fn metadata_version(metadata: &MarkedYaml<'_>, positions: &Positions) -> Option<u32> {
+fn metadata_version(metadata: &MarkedYaml<'_>, positions: &Positions<'_>) -> Option<u32> {
     let version = lookup(metadata, "version")?;
     scalar_text(version, positions)?.trim().parse().ok()
 }
@@ -648,20 +630,16 @@ fn berry_entry(
     key: &str,
     span: Span,
     value: &MarkedYaml<'_>,
-    positions: &Positions,
+    positions: &Positions<'_>,
     workspaces: &mut Vec<String>,
 ) -> Result<Option<Entry>, ParseError> {
     if is_null(value) {
         return Ok(None);
     }
     if !untagged(value).data.is_mapping() {
-        return Err(ParseError::at(
-            format!(
-                "entry `{key}` must be a mapping of fields, found {}",
-                kind(value)
-            ),
-            positions.node_span(value),
-        ));
+        return Err(
+            positions.wrong_kind(value, &format!("entry `{key}` must be a mapping of fields"))
+        );
     }
     // Yarn splits keys the same way (`/ *, */`).
     let descriptors: Vec<String> = key
@@ -755,7 +733,7 @@ fn field_text(
     entry: &MarkedYaml<'_>,
     field: &str,
     key: &str,
-    positions: &Positions,
+    positions: &Positions<'_>,
 ) -> Result<Option<String>, ParseError> {
     let Some(node) = lookup(entry, field) else {
         return Ok(None);
@@ -765,12 +743,9 @@ fn field_text(
     }
     match scalar_text(node, positions) {
         Some(text) => Ok(Some(text)),
-        None => Err(ParseError::at(
-            format!(
-                "`{field}` of entry `{key}` must be a string, found {}",
-                kind(node)
-            ),
-            positions.node_span(node),
+        None => Err(positions.wrong_kind(
+            node,
+            &format!("`{field}` of entry `{key}` must be a string"),
         )),
     }
 }
@@ -780,7 +755,7 @@ fn field_map(
     entry: &MarkedYaml<'_>,
     field: &str,
     key: &str,
-    positions: &Positions,
+    positions: &Positions<'_>,
 ) -> Result<Vec<(String, String)>, ParseError> {
     let Some(node) = lookup(entry, field) else {
         return Ok(Vec::new());
@@ -789,12 +764,9 @@ fn field_map(
         return Ok(Vec::new());
     }
     let YamlData::Mapping(map) = &untagged(node).data else {
-        return Err(ParseError::at(
-            format!(
-                "`{field}` of entry `{key}` must be a mapping, found {}",
-                kind(node)
-            ),
-            positions.node_span(node),
+        return Err(positions.wrong_kind(
+            node,
+            &format!("`{field}` of entry `{key}` must be a mapping"),
         ));
     };
     let mut pairs = Vec::with_capacity(map.len());
@@ -804,7 +776,7 @@ fn field_map(
             _ => {
                 return Err(ParseError::at(
                     format!("`{field}` of entry `{key}` must map names to ranges"),
-                    positions.node_span(range),
+                    positions.span(range),
                 ))
             }
         }
@@ -812,213 +784,18 @@ fn field_map(
     Ok(pairs)
 }
 
-fn yaml_error(error: &ScanError, span: Span) -> ParseError {
-    let marker = error.marker();
-    ParseError::at(
-        format!(
-            "invalid YAML: {} (line {}, column {})",
-            error.info(),
-            marker.line(),
-            marker.col() + 1
-        ),
-        span,
-    )
-}
-
-// ---------------------------------------------------------------------------------------------
-// YAML helpers
-// ---------------------------------------------------------------------------------------------
-
-/// Looks through custom tags, which yarn never writes but which must not hide a value.
-fn untagged<'a, 'i>(node: &'a MarkedYaml<'i>) -> &'a MarkedYaml<'i> {
-    let mut node = node;
-    while let YamlData::Tagged(_, inner) = &node.data {
-        node = inner;
-    }
-    node
-}
-
-fn is_null(node: &MarkedYaml<'_>) -> bool {
-    matches!(
-        untagged(node).data,
-        YamlData::Value(Scalar::Null) | YamlData::BadValue
-    )
-}
-
-fn kind(node: &MarkedYaml<'_>) -> &'static str {
-    match &untagged(node).data {
-        YamlData::Sequence(_) => "a sequence",
-        YamlData::Mapping(_) => "a mapping",
-        YamlData::Value(Scalar::String(_)) | YamlData::Representation(..) => "a string",
-        YamlData::Value(Scalar::Integer(_) | Scalar::FloatingPoint(_)) => "a number",
-        YamlData::Value(Scalar::Boolean(_)) => "a boolean",
-        YamlData::Value(Scalar::Null) | YamlData::BadValue => "nothing",
-        YamlData::Alias(_) => "an alias",
-        YamlData::Tagged(..) => "a tagged value",
-    }
-}
-
-/// A scalar as text: strings as they are, other scalars as written, since YAML's number
-/// reading would turn a `version: 1.10` into `1.1`. None for null and for collections.
-fn scalar_text(node: &MarkedYaml<'_>, positions: &Positions) -> Option<String> {
-    match &untagged(node).data {
-        YamlData::Value(Scalar::String(value)) => Some(value.to_string()),
-        YamlData::Representation(value, ..) => Some(value.to_string()),
-        YamlData::Value(Scalar::Null) => None,
-        YamlData::Value(scalar) => {
-            let written = positions
-                .text
-                .get(positions.node_range(node))
-                .map(str::trim)
-                .filter(|written| !written.is_empty());
-            match (written, scalar) {
-                (Some(written), _) => Some(written.to_owned()),
-                (None, Scalar::Boolean(value)) => Some(value.to_string()),
-                (None, Scalar::Integer(value)) => Some(value.to_string()),
-                (None, Scalar::FloatingPoint(value)) => Some(value.to_string()),
-                (None, _) => None,
-            }
-        }
-        _ => None,
-    }
-}
-
-/// The value under `key` in a mapping (the node itself when it is not one: no value).
-fn lookup<'a, 'i>(mapping: &'a MarkedYaml<'i>, key: &str) -> Option<&'a MarkedYaml<'i>> {
-    let YamlData::Mapping(map) = &untagged(mapping).data else {
-        return None;
-    };
-    map.iter()
-        .find(|(candidate, _)| {
-            matches!(&untagged(candidate).data, YamlData::Value(Scalar::String(text)) if text == key)
-        })
-        .map(|(_, value)| value)
-}
-
 /// The longest key saphyr accepts without YAML's explicit `? key` form: YAML limits implicit
 /// keys to 1024 characters, counted from the key's start to its `:`. Bytes are counted here,
 /// which is never fewer, so every key over the limit is caught.
 const IMPLICIT_KEY_LIMIT: usize = 1000;
 
-/// Converts saphyr's positions, which count characters in the text it read, to byte offsets
-/// in the file.
+/// The file with every over-long implicit top-level key (`"key":` at column 0) rewritten to
+/// `? "key"` and a `:` line, and the insertions made, as [`Positions::edited`] takes them.
 ///
 /// Yarn writes an entry key longer than YAML allows for an implicit key as an explicit one
 /// (`? key` and `:` on the next line), but older versions wrote it as usual and saphyr refuses
-/// that; such lines are rewritten to the explicit form before parsing, which cannot change what
-/// they mean, and positions are mapped back to the file.
-struct Positions<'t> {
-    /// The text saphyr reads: the file, or the file with long keys made explicit.
-    text: Cow<'t, str>,
-    /// Byte offset in `text` of each character; None when `text` is ASCII (then they are equal).
-    char_starts: Option<Vec<usize>>,
-    /// (byte offset in `text`, length) of every insertion, in order.
-    inserted: Vec<(usize, usize)>,
-}
-
-impl<'t> Positions<'t> {
-    fn new(file: &'t str) -> Positions<'t> {
-        let (text, inserted) = explicit_long_keys(file);
-        let char_starts =
-            (!text.is_ascii()).then(|| text.char_indices().map(|(index, _)| index).collect());
-        Positions {
-            text,
-            char_starts,
-            inserted,
-        }
-    }
-
-    /// Byte offset in `text` of a character index.
-    fn byte(&self, char_index: usize) -> usize {
-        match &self.char_starts {
-            None => char_index.min(self.text.len()),
-            Some(starts) => starts.get(char_index).copied().unwrap_or(self.text.len()),
-        }
-    }
-
-    fn char_len_at(&self, offset: usize) -> usize {
-        self.text
-            .get(offset..)
-            .and_then(|rest| rest.chars().next())
-            .map_or(0, char::len_utf8)
-    }
-
-    /// A byte offset in `text` as one in the file.
-    fn original(&self, at: usize) -> usize {
-        let mut shift = 0;
-        for &(position, len) in &self.inserted {
-            if position >= at {
-                break;
-            }
-            shift += len.min(at - position);
-        }
-        at - shift
-    }
-
-    /// A range of `text` as a span of the file.
-    fn span(&self, range: Range<usize>) -> Span {
-        let start = self.original(range.start);
-        Span::from_range(start..self.original(range.end).max(start))
-    }
-
-    fn node_range(&self, node: &MarkedYaml<'_>) -> Range<usize> {
-        let start = self.byte(node.span.start.index());
-        let end = self.byte(node.span.end.index()).max(start);
-        // A flow collection ends where its closing bracket starts; the bracket belongs to it.
-        let closing = match self.text.get(start..).and_then(|rest| rest.chars().next()) {
-            Some('[') => Some(']'),
-            Some('{') => Some('}'),
-            _ => None,
-        };
-        let closed = closing.is_some_and(|closing| {
-            self.text
-                .get(end..)
-                .is_some_and(|rest| rest.starts_with(closing))
-        });
-        start..if closed { end + 1 } else { end }
-    }
-
-    fn node_span(&self, node: &MarkedYaml<'_>) -> Span {
-        self.span(self.node_range(node))
-    }
-
-    /// Where a scalar is written, quotes included: saphyr's end marker for a quoted scalar can
-    /// run on over blanks before the `:`, and a plain one's is trimmed to be safe.
-    fn written_span(&self, node: &MarkedYaml<'_>) -> Span {
-        let Range { start, end } = self.node_range(node);
-        let rest = self.text.get(start..).unwrap_or("");
-        let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'');
-        let range = match quote.and_then(|quote| closing_quote(rest, quote)) {
-            Some(close) => start..start + close + 1,
-            None => {
-                let written = self.text.get(start..end).unwrap_or("");
-                start..start + written.trim_end().len()
-            }
-        };
-        self.span(range)
-    }
-}
-
-/// The byte index in `text` (which starts with the opening `quote`) of the closing quote.
-fn closing_quote(text: &str, quote: char) -> Option<usize> {
-    let mut chars = text.char_indices().skip(1).peekable();
-    while let Some((index, c)) = chars.next() {
-        if quote == '"' && c == '\\' {
-            chars.next();
-        } else if c == quote {
-            // In single quotes a doubled quote stands for one quote.
-            if quote == '\'' && chars.peek().is_some_and(|&(_, next)| next == '\'') {
-                chars.next();
-                continue;
-            }
-            return Some(index);
-        }
-    }
-    None
-}
-
-/// The file with every over-long implicit top-level key (`"key":` at column 0) rewritten to
-/// `? "key"` and a `:` line, and the insertions made (see [`Positions`]).
+/// that. The rewrite cannot change what such a line means, and positions are mapped back to
+/// the file.
 fn explicit_long_keys(file: &str) -> (Cow<'_, str>, Vec<(usize, usize)>) {
     let long_key = |line: &str| {
         let line = line.strip_suffix('\r').unwrap_or(line);
