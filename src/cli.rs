@@ -146,7 +146,9 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub today: TodayArgs,
     /// Report only findings that did not exist at this git revision (read through git,
-    /// without checking it out); the others are counted, not failed.
+    /// without checking it out); the others are counted, not failed. At the revision, Cargo
+    /// workspaces are read from Cargo.lock even with --cargo-metadata (cargo cannot run on a
+    /// revision that is not checked out).
     #[arg(long, value_name = "REV")]
     pub new_since: Option<String>,
     /// Check against the policy (and everything it extends) as it was at this git

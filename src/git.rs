@@ -1,11 +1,13 @@
 //! Reading manifests as they were at a git revision, without checking it out, for
-//! `check --new-since REV`: the tree is listed with `git ls-tree` and the blobs read in one
-//! `git cat-file --batch` process.
+//! `check --new-since REV`: a [`Revision`] is the tree a scan reads, listed with `git ls-tree`
+//! and read in one `git cat-file --batch` process; and policy files at a revision, for
+//! `--policy-from`.
 
 use crate::manifest::ManifestKind;
-use crate::scan::{self, Entry, ExcludeFilter};
+use crate::scan::{self, ExcludeFilter, References, Source, Walked};
+use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// Why a revision could not be read.
@@ -43,41 +45,96 @@ fn run(mut command: Command, what: &str) -> Result<Vec<u8>, GitError> {
     Ok(output.stdout)
 }
 
-/// The manifests under `dir` (a directory inside a git work tree) as they were at `rev`, as
-/// entries relative to `dir`, ready for [`scan::parse_entries`].
+/// A directory inside a git work tree as it was at a commit: the [`scan::Tree`] that
+/// `--new-since` reads, listed once with `git ls-tree` and read through `git cat-file`.
+pub struct Revision {
+    dir: PathBuf,
+    commit: String,
+    /// Every file of the directory at the commit, relative to it.
+    files: HashSet<String>,
+}
+
+impl Revision {
+    /// `dir` at `rev`.
+    pub fn open(dir: &Path, rev: &str) -> Result<Revision, GitError> {
+        let mut verify = git(dir);
+        verify
+            .args(["rev-parse", "--verify", "--quiet", "--end-of-options"])
+            .arg(format!("{rev}^{{commit}}"));
+        let commit = run(verify, &format!("find revision `{rev}`"))?;
+        let commit = String::from_utf8_lossy(&commit).trim().to_string();
+        if commit.is_empty() {
+            return Err(GitError {
+                message: format!("`{rev}` is not a commit in this repository"),
+            });
+        }
+        let mut list = git(dir);
+        // Paths come out relative to `dir`, which is what findings use.
+        list.args(["ls-tree", "-r", "-z", "--name-only", &commit, "--", "."]);
+        let listing = run(list, "list the files of the revision")?;
+        let files = listing
+            .split(|b| *b == 0)
+            .filter_map(|p| std::str::from_utf8(p).ok())
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect();
+        Ok(Revision {
+            dir: dir.to_path_buf(),
+            commit,
+            files,
+        })
+    }
+}
+
+impl scan::Tree for Revision {
+    fn is_file(&self, relative: &str) -> bool {
+        self.files.contains(relative)
+    }
+
+    /// One `git cat-file` process reads them all; when git itself fails, every file is
+    /// unreadable with its message.
+    fn open(&self, files: Vec<(String, ManifestKind)>) -> Vec<(String, ManifestKind, Source)> {
+        if files.is_empty() {
+            return Vec::new();
+        }
+        let contents = match read_blobs(
+            &self.dir,
+            &self.commit,
+            files.iter().map(|(p, _)| p.as_str()),
+        ) {
+            Ok(contents) => contents,
+            Err(error) => vec![Err(error.message); files.len()],
+        };
+        // A short answer from git leaves the files it did not reach unreadable.
+        let contents = contents.into_iter().chain(std::iter::repeat_with(|| {
+            Err("git stopped answering".to_string())
+        }));
+        files
+            .into_iter()
+            .zip(contents)
+            .map(|((path, kind), bytes)| (path, kind, Source::Bytes(bytes)))
+            .collect()
+    }
+}
+
+/// The manifests under `dir` (a directory inside a git work tree) as they were at `rev`,
+/// read and parsed by [`scan::read_tree`] as the working tree is, paths relative to `dir`.
 ///
-/// The revision is read as a walk reads the working tree, except for `named` files (relative
-/// to `dir`, when files were named): those, and what resolves them, are read wherever they
-/// lie, as [`scan::walk_files`] reads them in the working tree. A named file under
-/// `target/` or `node_modules/` left out here would make all its findings look new.
-pub fn manifests_at(
+/// The revision is listed as a walk lists the working tree, and the references its manifests
+/// make are followed, except for `named` files (relative to `dir`, when files were named):
+/// those, and what resolves them, are read wherever they lie, as [`scan::walk_files`] reads
+/// them in the working tree. A named file under `target/` or `node_modules/` left out here
+/// would make all its findings look new.
+pub fn read_at(
     dir: &Path,
     rev: &str,
     exclusions: Option<&ExcludeFilter>,
     named: Option<&[String]>,
-) -> Result<Vec<Entry>, GitError> {
-    let mut verify = git(dir);
-    verify
-        .args(["rev-parse", "--verify", "--quiet", "--end-of-options"])
-        .arg(format!("{rev}^{{commit}}"));
-    let commit = run(verify, &format!("find revision `{rev}`"))?;
-    let commit = String::from_utf8_lossy(&commit).trim().to_string();
-    if commit.is_empty() {
-        return Err(GitError {
-            message: format!("`{rev}` is not a commit in this repository"),
-        });
-    }
-
-    let mut list = git(dir);
-    // Paths come out relative to `dir`, which is what findings use.
-    list.args(["ls-tree", "-r", "-z", "--name-only", &commit, "--", "."]);
-    let listing = run(list, "list the files of the revision")?;
+) -> Result<Walked, GitError> {
+    let revision = Revision::open(dir, rev)?;
     let read_anyway = named.map(scan::named_with_context).unwrap_or_default();
-    let mut wanted: Vec<(String, ManifestKind)> = Vec::new();
-    for path in listing.split(|b| *b == 0).filter(|p| !p.is_empty()) {
-        let Ok(path) = std::str::from_utf8(path) else {
-            continue;
-        };
+    let mut listed: Vec<(String, ManifestKind)> = Vec::new();
+    for path in &revision.files {
         let Some(kind) = ManifestKind::detect(path) else {
             continue;
         };
@@ -86,17 +143,16 @@ pub fn manifests_at(
         if !walked && !read_anyway.contains(path) {
             continue;
         }
-        wanted.push((path.to_string(), kind));
+        listed.push((path.clone(), kind));
     }
-    if wanted.is_empty() {
-        return Ok(Vec::new());
-    }
-    let contents = read_blobs(dir, &commit, wanted.iter().map(|(p, _)| p.as_str()))?;
-    Ok(wanted
-        .into_iter()
-        .zip(contents)
-        .map(|((path, kind), bytes)| (path, kind, bytes))
-        .collect())
+    // Sorted, so that git reads the files in one order on every run.
+    listed.sort();
+    let references = match named {
+        Some(_) => References::Ignore,
+        None => References::Follow(exclusions),
+    };
+    let listed = scan::Tree::open(&revision, listed);
+    Ok(scan::read_tree(&revision, listed, references))
 }
 
 /// Reads `paths` (relative to `dir`) at `commit` through one `git cat-file --batch`.

@@ -139,20 +139,21 @@ pub fn scan(target: &Target, policy: Option<&Policy>, cargo_metadata: bool) -> S
         root: policy.root.clone(),
         globs: policy.settings.exclude.clone(),
     });
-    let (walked, requested, skipped) = match target {
+    let (mut walked, requested, skipped) = match target {
         Target::Dir(root) => (scan::walk(root, exclusions.as_ref()), None, Vec::new()),
         Target::Files { base, files } => {
             let (walked, requested, skipped) = scan::walk_files(base, files, exclusions.as_ref());
             (walked, Some(requested), skipped)
         }
     };
-    let mut dependencies = resolve::resolve(&walked.files);
     let files_read = walked.files.len() + walked.errors.len();
-    let mut errors = walked.errors;
-    if cargo_metadata {
-        crate::ecosystem::cargo::metadata::resolve(target.base(), &walked.files, &dependencies)
-            .apply(&mut dependencies, &mut errors);
-    }
+    let mut errors = std::mem::take(&mut walked.errors);
+    let cargo = if cargo_metadata {
+        CargoGraph::Metadata
+    } else {
+        CargoGraph::Lockfile
+    };
+    let dependencies = resolve_read(target.base(), &walked, cargo, &mut errors);
     let mut sources: BTreeMap<String, lines::SourceText> = walked
         .files
         .iter()
@@ -183,6 +184,35 @@ pub fn scan(target: &Target, policy: Option<&Policy>, cargo_metadata: bool) -> S
         skipped,
         root,
     }
+}
+
+/// How Cargo workspaces are resolved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CargoGraph {
+    /// From their Cargo.lock, as every ecosystem resolves from its lockfiles.
+    Lockfile,
+    /// By `cargo metadata` (offline), which runs on the working tree's files.
+    Metadata,
+}
+
+/// What the files read resolve to, wherever they were read from: the step after reading that
+/// the working tree, named files and a revision share. Errors (a workspace Cargo cannot
+/// resolve) go to `errors`.
+fn resolve_read(
+    root: &Path,
+    walked: &scan::Walked,
+    cargo: CargoGraph,
+    errors: &mut Vec<manifest::FileError>,
+) -> Vec<manifest::Dependency> {
+    let mut dependencies = resolve::resolve(&walked.files);
+    match cargo {
+        CargoGraph::Lockfile => {}
+        CargoGraph::Metadata => {
+            crate::ecosystem::cargo::metadata::resolve(root, &walked.files, &dependencies)
+                .apply(&mut dependencies, errors);
+        }
+    }
+    dependencies
 }
 
 /// Options of a check beyond the policy.
@@ -262,11 +292,13 @@ pub fn check(
             globs: policy.settings.exclude.clone(),
         }
         .filter(&scan_dir);
-        let entries =
-            git::manifests_at(&scan_dir, rev, Some(&exclusions), scan.requested.as_deref())
-                .map_err(CheckError::Git)?;
-        let base = scan::parse_entries(entries);
-        let base_dependencies = resolve::resolve(&base.files);
+        let base = git::read_at(&scan_dir, rev, Some(&exclusions), scan.requested.as_deref())
+            .map_err(CheckError::Git)?;
+        // Cargo cannot run on a revision without checking it out: there, Cargo workspaces
+        // are read from their Cargo.lock even with `--cargo-metadata` (the README says so).
+        // Errors at the revision are not reported: only its findings are compared.
+        let base_dependencies =
+            resolve_read(&scan_dir, &base, CargoGraph::Lockfile, &mut Vec::new());
         let before: std::collections::HashSet<_> = evaluate::evaluate(context, &base_dependencies)
             .findings
             .iter()

@@ -172,16 +172,67 @@ pub fn walk(root: &Path, exclusions: Option<&Exclusions>) -> Walked {
             ),
         })
         .collect();
-    let mut walked = parse_sources(entries, None);
-    follow_references(&base, exclusions, &mut walked);
+    let filter = exclusions.map(|e| e.filter(&base));
+    read_tree(&Disk(&base), entries, References::Follow(filter.as_ref()))
+}
+
+/// Where a scan's files come from: the working tree ([`Disk`]) or a git revision
+/// (`crate::git::Revision`). Paths are relative to the scanned directory, with `/`.
+pub trait Tree {
+    /// Whether `relative` is a file there.
+    fn is_file(&self, relative: &str) -> bool;
+    /// How to get the bytes of each of `files`, in their order.
+    fn open(&self, files: Vec<(String, ManifestKind)>) -> Vec<(String, ManifestKind, Source)>;
+}
+
+/// The working tree under a directory.
+pub struct Disk<'a>(pub &'a Path);
+
+impl Tree for Disk<'_> {
+    fn is_file(&self, relative: &str) -> bool {
+        self.0.join(relative).is_file()
+    }
+
+    fn open(&self, files: Vec<(String, ManifestKind)>) -> Vec<(String, ManifestKind, Source)> {
+        files
+            .into_iter()
+            .map(|(relative, kind)| {
+                let path = self.0.join(&relative);
+                (relative, kind, Source::Path(path))
+            })
+            .collect()
+    }
+}
+
+/// Whether a read follows the references manifests make.
+#[derive(Clone, Copy, Debug)]
+pub enum References<'a> {
+    /// A walk reads what the manifests it found bring into the build, except what `exclude`
+    /// leaves out.
+    Follow(Option<&'a ExcludeFilter>),
+    /// Named files are read with what resolves them only: findings are reported for them
+    /// alone, and a file they reference holds none of theirs.
+    Ignore,
+}
+
+/// The steps every read of a tree takes, whichever tree it is: parse the `listed` files, then
+/// (for a walk) the files they reference.
+pub fn read_tree(
+    tree: &dyn Tree,
+    listed: Vec<(String, ManifestKind, Source)>,
+    references: References<'_>,
+) -> Walked {
+    let mut walked = parse_sources(listed, None);
+    if let References::Follow(filter) = references {
+        follow_references(tree, filter, &mut walked);
+    }
     walked
 }
 
 /// Reads the files that manifests bring into the build (a compose service's Dockerfile of
 /// any name, an `extends` file) when the walk did not already: references inside the scanned
 /// directory only, never excluded ones, a few levels deep at most.
-fn follow_references(base: &Path, exclusions: Option<&Exclusions>, walked: &mut Walked) {
-    let filter = exclusions.map(|e| e.filter(base));
+fn follow_references(tree: &dyn Tree, filter: Option<&ExcludeFilter>, walked: &mut Walked) {
     let mut seen: std::collections::HashSet<String> = walked
         .files
         .iter()
@@ -200,25 +251,22 @@ fn follow_references(base: &Path, exclusions: Option<&Exclusions>, walked: &mut 
                 let Some(relative) = join_relative(dir, reference) else {
                     continue;
                 };
-                let excluded = filter
-                    .as_ref()
-                    .is_some_and(|f| f.is_excluded(Path::new(&relative)));
-                let path = base.join(&relative);
+                let excluded = filter.is_some_and(|f| f.is_excluded(Path::new(&relative)));
                 if excluded
                     || !is_walked_path(&relative)
-                    || !path.is_file()
+                    || !tree.is_file(&relative)
                     || !seen.insert(relative.clone())
                 {
                     continue;
                 }
-                entries.push((relative, *kind, Source::Path(path)));
+                entries.push((relative, *kind));
             }
         }
         if entries.is_empty() {
             break;
         }
         start = walked.files.len();
-        let more = parse_sources(entries, None);
+        let more = parse_sources(tree.open(entries), None);
         walked.files.extend(more.files);
         walked.errors.extend(more.errors);
         walked.failed_sources.extend(more.failed_sources);
@@ -408,7 +456,8 @@ fn declared_keys(files: &[ParsedFile], ecosystem: Ecosystem) -> FastSet<String> 
 /// A file to parse: its relative path, its kind, and its bytes or why they could not be read.
 pub type Entry = (String, ManifestKind, Result<Vec<u8>, String>);
 
-/// Parses files however they were obtained (from the disk, from a git revision).
+/// Parses files already read, without following their references (unit tests build files
+/// this way).
 pub fn parse_entries(entries: Vec<Entry>) -> Walked {
     parse_sources(
         entries
@@ -420,7 +469,7 @@ pub fn parse_entries(entries: Vec<Entry>) -> Walked {
 }
 
 /// Where the bytes of a file to parse come from.
-enum Source {
+pub enum Source {
     /// Already read (or why they could not be).
     Bytes(Result<Vec<u8>, String>),
     /// To be read from the disk by the thread that parses it, so that reading is parallel too.

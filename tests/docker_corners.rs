@@ -671,3 +671,52 @@ fn named_files_that_are_not_read_are_named() {
         result.stderr
     );
 }
+
+/// Issue 13: the revision `--new-since` compares with was read by a second pipeline that did
+/// not follow compose references, so a Dockerfile of another name, read only because a compose
+/// service builds from it, was missing at the revision and every finding in it looked new.
+#[test]
+fn new_since_follows_compose_references_at_the_revision() {
+    let compose =
+        "services:\n  api:\n    build:\n      context: docker\n      dockerfile: api.df\n";
+    let repo = TempRepo::new(&[
+        ("techpolicy.toml", EXAMPLE_POLICY),
+        ("compose.yaml", compose),
+        ("docker/api.df", "FROM mongo:7\n"),
+    ]);
+    git(repo.path(), &["init", "-q", "-b", "main"]);
+    git(repo.path(), &["add", "-A"]);
+    git(repo.path(), &["commit", "-q", "-m", "existing finding"]);
+
+    // The change adds one banned image above the existing one, which moves to line 2.
+    repo.write("docker/api.df", "FROM bitnami/mongodb:7\nFROM mongo:7\n");
+    let result = run(techpolicy().current_dir(repo.path()).args([
+        "check",
+        ".",
+        "--format",
+        "json",
+        "--new-since",
+        "HEAD",
+    ]));
+    assert_eq!(result.code, 1, "{}\n{}", result.stdout, result.stderr);
+    let document = result.json();
+    assert_eq!(
+        finding_locations(&document),
+        vec![("docker/api.df".to_string(), 1, "banned".to_string())],
+        "`mongo:7` was in the referenced Dockerfile at the revision too"
+    );
+    assert_eq!(document["summary"]["existing"], 1);
+
+    // Nothing changed since the revision: nothing is new.
+    git(repo.path(), &["commit", "-q", "-am", "add bitnami"]);
+    let result = run(techpolicy().current_dir(repo.path()).args([
+        "check",
+        ".",
+        "--format",
+        "json",
+        "--new-since",
+        "HEAD",
+    ]));
+    assert_eq!(result.code, 0, "{}\n{}", result.stdout, result.stderr);
+    assert_eq!(result.json()["summary"]["existing"], 2);
+}
