@@ -210,6 +210,49 @@ pub fn resolve(files: &[ParsedFile]) -> Vec<Dependency> {
 }
 
 /// `path` relative to `ancestor` (both `/`-separated, `ancestor` being an ancestor of it).
+/// A lockfile's entries by package name. Most names have one entry: those are stored inline,
+/// so that indexing a lockfile of half a million packages allocates no list per name (and
+/// frees none at the end).
+pub(crate) struct NameIndex<'a> {
+    names: HashMap<&'a str, Entries>,
+}
+
+enum Entries {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+impl<'a> NameIndex<'a> {
+    pub(crate) fn new(lockfile: &'a Lockfile) -> NameIndex<'a> {
+        let mut names: HashMap<&'a str, Entries> =
+            HashMap::with_capacity_and_hasher(lockfile.packages.len(), Default::default());
+        for (index, package) in lockfile.packages.iter().enumerate() {
+            match names.entry(package.name.as_str()) {
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(Entries::One(index));
+                }
+                std::collections::hash_map::Entry::Occupied(mut slot) => {
+                    let entries = slot.get_mut();
+                    match entries {
+                        Entries::One(first) => *entries = Entries::Many(vec![*first, index]),
+                        Entries::Many(all) => all.push(index),
+                    }
+                }
+            }
+        }
+        NameIndex { names }
+    }
+
+    /// The entries named `name`, in file order; empty when there is none.
+    pub(crate) fn get(&self, name: &str) -> &[usize] {
+        match self.names.get(name) {
+            None => &[],
+            Some(Entries::One(index)) => std::slice::from_ref(index),
+            Some(Entries::Many(all)) => all,
+        }
+    }
+}
+
 pub(crate) fn relative_to<'a>(path: &'a str, ancestor: &str) -> &'a str {
     if ancestor.is_empty() {
         path

@@ -7,7 +7,7 @@
 use super::workspace::{dependency_index, CargoWorkspaces};
 use crate::ecosystem::Ecosystem;
 use crate::manifest::{parent_dir, Declared, Lockfile, Manifest, Parsed};
-use crate::resolve::{Linker, Lockfiles};
+use crate::resolve::{Linker, Lockfiles, NameIndex};
 use crate::scan::ParsedFile;
 // The fast hasher under the usual names: these maps are keyed by every lockfile entry.
 use crate::fasthash::FastMap as HashMap;
@@ -18,7 +18,7 @@ pub(crate) struct CargoLinker<'a> {
     lockfiles: &'a Lockfiles<'a>,
     workspaces: CargoWorkspaces,
     /// Per Cargo.lock (file number): its entries by crate name.
-    by_name: HashMap<usize, HashMap<&'a str, Vec<usize>>>,
+    by_name: HashMap<usize, NameIndex<'a>>,
     /// Per workspace root (file number): its `[workspace.dependencies]` by key, built once.
     inherited: HashMap<usize, HashMap<&'a str, &'a Declared>>,
 }
@@ -27,16 +27,7 @@ impl<'a> CargoLinker<'a> {
     pub(crate) fn new(files: &'a [ParsedFile], lockfiles: &'a Lockfiles<'a>) -> CargoLinker<'a> {
         let by_name = lockfiles
             .of(Ecosystem::Cargo)
-            .map(|(index, lockfile)| {
-                let mut names: HashMap<&str, Vec<usize>> = HashMap::default();
-                for (package_index, package) in lockfile.packages.iter().enumerate() {
-                    names
-                        .entry(package.name.as_str())
-                        .or_default()
-                        .push(package_index);
-                }
-                (index, names)
-            })
+            .map(|(index, lockfile)| (index, NameIndex::new(lockfile)))
             .collect();
         CargoLinker {
             files,
@@ -110,18 +101,21 @@ fn inherit_from_workspace(member: &Declared, root: &HashMap<&str, &Declared>) ->
 /// version meeting the requirement.
 fn resolve(
     lockfile: &Lockfile,
-    by_name: &HashMap<&str, Vec<usize>>,
+    by_name: &NameIndex<'_>,
     manifest: &Manifest,
     declared: &Declared,
 ) -> Option<usize> {
-    let candidates = by_name.get(declared.name.as_str())?;
-    if let [only] = candidates.as_slice() {
+    let candidates = by_name.get(declared.name.as_str());
+    if candidates.is_empty() {
+        return None;
+    }
+    if let [only] = candidates {
         return Some(*only);
     }
     let packages = &lockfile.packages;
     let member = manifest.package_name.as_deref().and_then(|name| {
         by_name
-            .get(name)?
+            .get(name)
             .iter()
             .map(|&i| &packages[i])
             .find(|package| package.local)

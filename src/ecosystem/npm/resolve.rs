@@ -5,7 +5,7 @@
 
 use crate::ecosystem::Ecosystem;
 use crate::manifest::{ancestors, parent_dir, Declared, Lockfile, Manifest};
-use crate::resolve::{relative_to, Linker, Lockfiles};
+use crate::resolve::{relative_to, Linker, Lockfiles, NameIndex};
 use crate::scan::ParsedFile;
 // The fast hasher under the usual names: these maps are keyed by every lockfile entry.
 use crate::fasthash::{FastMap as HashMap, FastSet as HashSet};
@@ -22,7 +22,7 @@ pub(crate) struct NpmLinker<'a> {
 struct LockIndex<'a> {
     lockfile: &'a Lockfile,
     by_install_path: HashMap<&'a str, usize>,
-    by_name: HashMap<&'a str, Vec<usize>>,
+    by_name: NameIndex<'a>,
     descriptors: HashMap<&'a str, usize>,
     /// The workspace directories it lists: a monorepo's lock lists thousands, and every
     /// package.json looks itself up.
@@ -31,17 +31,14 @@ struct LockIndex<'a> {
 
 impl<'a> LockIndex<'a> {
     fn new(lockfile: &'a Lockfile) -> LockIndex<'a> {
-        let mut by_install_path = HashMap::default();
-        let mut by_name: HashMap<&str, Vec<usize>> = HashMap::default();
+        let mut by_install_path =
+            HashMap::with_capacity_and_hasher(lockfile.packages.len(), Default::default());
         for (package_index, package) in lockfile.packages.iter().enumerate() {
             if !package.install_path.is_empty() {
                 by_install_path.insert(package.install_path.as_str(), package_index);
             }
-            by_name
-                .entry(package.name.as_str())
-                .or_default()
-                .push(package_index);
         }
+        let by_name = NameIndex::new(lockfile);
         LockIndex {
             lockfile,
             by_install_path,
@@ -136,12 +133,10 @@ fn resolve(lock: &LockIndex<'_>, importer: &str, declared: &Declared) -> Option<
             .find_map(|descriptor| lock.descriptors.get(descriptor.as_str()).copied());
         // Berry rewrites some specs (git shorthands, `resolutions` overrides): a package the
         // lock holds in a single version is still unambiguous.
-        return found.or_else(
-            || match lock.by_name.get(declared.name.as_str())?.as_slice() {
-                [only] => Some(*only),
-                _ => None,
-            },
-        );
+        return found.or_else(|| match lock.by_name.get(declared.name.as_str()) {
+            [only] => Some(*only),
+            _ => None,
+        });
     }
     // One buffer for every candidate path: this runs for each npm declaration.
     let mut path = String::new();
