@@ -171,19 +171,37 @@ pub trait Rules: Sync {
 pub struct FilePattern {
     pub name: &'static str,
     pub kind: ManifestKind,
+    /// Where the `*` is, found once when the pattern is written: the walk asks every pattern
+    /// about every file of the tree.
+    star: Option<usize>,
 }
 
 impl FilePattern {
+    pub const fn new(name: &'static str, kind: ManifestKind) -> FilePattern {
+        let bytes = name.as_bytes();
+        let mut star = None;
+        let mut at = 0;
+        while at < bytes.len() {
+            if bytes[at] == b'*' {
+                star = Some(at);
+                break;
+            }
+            at += 1;
+        }
+        FilePattern { name, kind, star }
+    }
+
     /// A name with no `*`: a file by this name is a manifest wherever it lies, so that a
     /// directory or a broken link by this name is worth a diagnostic.
     pub fn is_exact(&self) -> bool {
-        !self.name.contains('*')
+        self.star.is_none()
     }
 
     pub fn matches(&self, file_name: &str) -> bool {
-        match self.name.split_once('*') {
+        match self.star {
             None => file_name == self.name,
-            Some((prefix, suffix)) => {
+            Some(at) => {
+                let (prefix, suffix) = (&self.name[..at], &self.name[at + 1..]);
                 file_name.len() >= prefix.len() + suffix.len()
                     && file_name.starts_with(prefix)
                     && file_name.ends_with(suffix)

@@ -32,14 +32,8 @@ pub(crate) const CARGO_LOCK: Format = Format {
 };
 
 const FILES: [FilePattern; 2] = [
-    FilePattern {
-        name: "Cargo.toml",
-        kind: ManifestKind::CargoToml,
-    },
-    FilePattern {
-        name: "Cargo.lock",
-        kind: ManifestKind::CargoLock,
-    },
+    FilePattern::new("Cargo.toml", ManifestKind::CargoToml),
+    FilePattern::new("Cargo.lock", ManifestKind::CargoLock),
 ];
 
 impl Rules for Cargo {

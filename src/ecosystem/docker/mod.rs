@@ -26,48 +26,18 @@ pub(crate) const COMPOSE: Format = Format {
 /// Tried in order: exact names, then the Dockerfile patterns before the compose ones
 /// (`docker-compose.Dockerfile` is a Dockerfile, and so is `Dockerfile.compose.yml`).
 const FILES: [FilePattern; 10] = [
-    FilePattern {
-        name: "Dockerfile",
-        kind: ManifestKind::Dockerfile,
-    },
-    FilePattern {
-        name: "Containerfile",
-        kind: ManifestKind::Dockerfile,
-    },
-    FilePattern {
-        name: "compose.yaml",
-        kind: ManifestKind::Compose,
-    },
-    FilePattern {
-        name: "compose.yml",
-        kind: ManifestKind::Compose,
-    },
-    FilePattern {
-        name: "*.Dockerfile",
-        kind: ManifestKind::Dockerfile,
-    },
-    FilePattern {
-        name: "Dockerfile.*",
-        kind: ManifestKind::Dockerfile,
-    },
-    FilePattern {
-        name: "*.dockerfile",
-        kind: ManifestKind::Dockerfile,
-    },
+    FilePattern::new("Dockerfile", ManifestKind::Dockerfile),
+    FilePattern::new("Containerfile", ManifestKind::Dockerfile),
+    FilePattern::new("compose.yaml", ManifestKind::Compose),
+    FilePattern::new("compose.yml", ManifestKind::Compose),
+    FilePattern::new("*.Dockerfile", ManifestKind::Dockerfile),
+    FilePattern::new("Dockerfile.*", ManifestKind::Dockerfile),
+    FilePattern::new("*.dockerfile", ManifestKind::Dockerfile),
     // `Containerfile.*` is the same convention under Podman's and Buildah's name for the
     // file (`Containerfile.fedora`, one per base distribution).
-    FilePattern {
-        name: "Containerfile.*",
-        kind: ManifestKind::Dockerfile,
-    },
-    FilePattern {
-        name: "docker-compose*.yml",
-        kind: ManifestKind::Compose,
-    },
-    FilePattern {
-        name: "docker-compose*.yaml",
-        kind: ManifestKind::Compose,
-    },
+    FilePattern::new("Containerfile.*", ManifestKind::Dockerfile),
+    FilePattern::new("docker-compose*.yml", ManifestKind::Compose),
+    FilePattern::new("docker-compose*.yaml", ManifestKind::Compose),
 ];
 
 impl Rules for Docker {

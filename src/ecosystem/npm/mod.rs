@@ -49,26 +49,11 @@ pub(crate) const YARN_LOCK: Format = Format {
 };
 
 const FILES: [FilePattern; 5] = [
-    FilePattern {
-        name: "package.json",
-        kind: ManifestKind::PackageJson,
-    },
-    FilePattern {
-        name: "package-lock.json",
-        kind: ManifestKind::PackageLock,
-    },
-    FilePattern {
-        name: "npm-shrinkwrap.json",
-        kind: ManifestKind::PackageLock,
-    },
-    FilePattern {
-        name: "pnpm-lock.yaml",
-        kind: ManifestKind::PnpmLock,
-    },
-    FilePattern {
-        name: "yarn.lock",
-        kind: ManifestKind::YarnLock,
-    },
+    FilePattern::new("package.json", ManifestKind::PackageJson),
+    FilePattern::new("package-lock.json", ManifestKind::PackageLock),
+    FilePattern::new("npm-shrinkwrap.json", ManifestKind::PackageLock),
+    FilePattern::new("pnpm-lock.yaml", ManifestKind::PnpmLock),
+    FilePattern::new("yarn.lock", ManifestKind::YarnLock),
 ];
 
 /// The lockfiles, the one the package managers read first when a directory holds several
