@@ -394,5 +394,6 @@ pub fn inventory(target: &Target, policy: Option<&Policy>, cargo_metadata: bool)
         entries,
         errors,
         files_scanned: scan.files_scanned,
+        skipped: requested.is_some().then_some(scan.skipped),
     }
 }

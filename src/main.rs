@@ -163,6 +163,10 @@ fn run_inventory(args: &InventoryArgs) -> Exit {
         "{}",
         human::render_file_errors(&inventory.errors, &no_sources, style)
     );
+    // A named file that is not read is said so, never dropped in silence (as in `check`).
+    if let Some(skipped) = &inventory.skipped {
+        eprint!("{}", human::render_skipped(skipped, style));
+    }
     print(&match args.format {
         InventoryFormat::Table => table::render_inventory(&inventory),
         InventoryFormat::Json => json::render_inventory(&inventory),

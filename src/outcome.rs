@@ -181,6 +181,9 @@ pub struct Inventory {
     pub entries: Vec<InventoryEntry>,
     pub errors: Vec<FileError>,
     pub files_scanned: usize,
+    /// When files were named: those not read, and why (as [`Scan::skipped`]); None for a
+    /// directory.
+    pub skipped: Option<Vec<Skipped>>,
 }
 
 impl Inventory {

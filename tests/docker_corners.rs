@@ -541,6 +541,53 @@ fn new_since_reads_named_files_under_skipped_directories_at_the_revision() {
 
 /// Follow-up 3: a named file techpolicy does not read (not a manifest, or excluded by the
 /// policy) was skipped without a word.
+/// `inventory` of a named file that is not a manifest says so, as `check` does: on stderr,
+/// and in the JSON document's `skipped` (present only when a file was named).
+#[test]
+fn inventory_of_a_file_that_is_not_read_names_it() {
+    let repo = TempRepo::new(&[("README.md", "# x\n"), ("Dockerfile", "FROM mongo:7\n")]);
+    let result = run(techpolicy()
+        .current_dir(repo.path())
+        .args(["inventory", "README.md"]));
+    assert_eq!(result.code, 0, "{}\n{}", result.stdout, result.stderr);
+    assert!(
+        result
+            .stderr
+            .contains("skipped README.md: not a manifest techpolicy reads"),
+        "{}",
+        result.stderr
+    );
+    let result = run(techpolicy().current_dir(repo.path()).args([
+        "inventory",
+        "README.md",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let document = result.json();
+    assert_eq!(document["dependencies"].as_array().map(Vec::len), Some(0));
+    assert_eq!(document["skipped"][0]["file"], "README.md");
+    assert_eq!(
+        document["skipped"][0]["reason"],
+        "not a manifest techpolicy reads"
+    );
+    // A directory's document has no such key, and a named manifest is listed.
+    let result =
+        run(techpolicy()
+            .current_dir(repo.path())
+            .args(["inventory", ".", "--format", "json"]));
+    assert!(result.json().get("skipped").is_none(), "{}", result.stdout);
+    let result = run(techpolicy().current_dir(repo.path()).args([
+        "inventory",
+        "Dockerfile",
+        "--format",
+        "json",
+    ]));
+    let document = result.json();
+    assert_eq!(document["dependencies"][0]["name"], "mongo");
+    assert_eq!(document["skipped"], serde_json::json!([]));
+}
+
 #[test]
 fn named_files_that_are_not_read_are_named() {
     let policy =

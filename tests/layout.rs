@@ -160,6 +160,7 @@ fn init_writes_match_entries_every_ecosystem_reads() {
         entries,
         errors: Vec::new(),
         files_scanned: 1,
+        skipped: None,
     };
     let text = techpolicy::init::starter_policy(&inventory, jiff::civil::date(2026, 1, 1));
     let written: Vec<String> = text

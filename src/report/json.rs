@@ -87,6 +87,8 @@ struct InventoryDocument<'a> {
     version: u32,
     dependencies: Vec<InventoryItem<'a>>,
     errors: Vec<ErrorEntry<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skipped: Option<Vec<SkippedEntry<'a>>>,
 }
 
 #[derive(Serialize)]
@@ -142,6 +144,16 @@ pub fn render_inventory(inventory: &Inventory) -> String {
         version: FORMAT_VERSION,
         dependencies,
         errors: errors(&inventory.errors),
+        // Only when files were named, as in `check`'s document.
+        skipped: inventory.skipped.as_ref().map(|skipped| {
+            skipped
+                .iter()
+                .map(|s| SkippedEntry {
+                    file: &s.file,
+                    reason: s.reason.as_str(),
+                })
+                .collect()
+        }),
     })
 }
 
