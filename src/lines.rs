@@ -38,15 +38,19 @@ impl LineIndex {
         let chars_before = if text.is_ascii() {
             Vec::new()
         } else {
+            // One entry per block start, the end of the text included: an offset at the end
+            // of a text whose length is a multiple of BLOCK starts a block of its own.
             let mut before = 0;
-            bytes
+            let mut table: Vec<usize> = bytes
                 .chunks(BLOCK)
                 .map(|block| {
                     let at = before;
                     before += block.iter().filter(|&&b| starts_char(b)).count();
                     at
                 })
-                .collect()
+                .collect();
+            table.push(before);
+            table
         };
         LineIndex {
             starts,
@@ -164,6 +168,19 @@ mod tests {
         assert_eq!(index.line_range(text, 2), 3..8);
         assert_eq!(index.line_range(text, 3), 9..10);
         assert_eq!(index.line_range(text, 4), 10..10);
+    }
+
+    /// A non-ASCII text whose length is a multiple of the block: the end of the text is
+    /// the start of a block past the last one.
+    #[test]
+    fn the_end_of_a_text_of_whole_blocks() {
+        for blocks in 1..4 {
+            let text = format!("é{}", "x".repeat(blocks * BLOCK - 2));
+            assert_eq!(text.len(), blocks * BLOCK);
+            let index = LineIndex::new(&text);
+            assert_eq!(index.line_column(&text, text.len()), (1, blocks * BLOCK));
+            assert_eq!(index.char_len(&text, 0..text.len()), blocks * BLOCK - 1);
+        }
     }
 
     /// The checkpointed count agrees with counting from the line start, at every offset of
