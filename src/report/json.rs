@@ -8,6 +8,7 @@ use crate::manifest::FileError;
 use crate::outcome::{CheckOutcome, Inventory, Summary};
 use crate::policy::diff::PolicyChange;
 use crate::policy::{IssueSeverity, TechStatus};
+use crate::scan::Skipped;
 use serde::Serialize;
 
 /// The version of the JSON documents' shape.
@@ -34,17 +35,11 @@ pub fn render_check(outcome: &CheckOutcome) -> String {
         findings: &outcome.findings,
         errors: errors(&outcome.scan.errors),
         // Only when files were named: a directory scan's document stays as it was.
-        skipped: outcome.scan.requested.is_some().then(|| {
-            outcome
-                .scan
-                .skipped
-                .iter()
-                .map(|s| SkippedEntry {
-                    file: &s.file,
-                    reason: s.reason.as_str(),
-                })
-                .collect()
-        }),
+        skipped: outcome
+            .scan
+            .requested
+            .is_some()
+            .then(|| skipped(&outcome.scan.skipped)),
         policy,
         policy_changes: &outcome.policy_changes,
         summary: &outcome.summary,
@@ -145,16 +140,18 @@ pub fn render_inventory(inventory: &Inventory) -> String {
         dependencies,
         errors: errors(&inventory.errors),
         // Only when files were named, as in `check`'s document.
-        skipped: inventory.skipped.as_ref().map(|skipped| {
-            skipped
-                .iter()
-                .map(|s| SkippedEntry {
-                    file: &s.file,
-                    reason: s.reason.as_str(),
-                })
-                .collect()
-        }),
+        skipped: inventory.skipped.as_deref().map(skipped),
     })
+}
+
+fn skipped(skipped: &[Skipped]) -> Vec<SkippedEntry<'_>> {
+    skipped
+        .iter()
+        .map(|s| SkippedEntry {
+            file: &s.file,
+            reason: s.reason.as_str(),
+        })
+        .collect()
 }
 
 fn errors(errors: &[FileError]) -> Vec<ErrorEntry<'_>> {
